@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { Registry } from 'prom-client';
+import { errorFormatter } from '../errors.js';
+import { IDENTITY_HEADER, verifyIdentity, type Identity } from '../identity.js';
+import type { Logger } from '../log.js';
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from '../request-scope.js';
+import { BodyError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
+import { operationMetricsPlugin } from './metrics.js';
+import type { ServiceContext } from './service-context.js';
+import { checkReadiness, type ReadinessChecks } from './readiness.js';
+
+export interface SubgraphServerOptions {
+  /** Subgraph name, e.g. `training`; used in logs and metrics. */
+  name: string;
+  schema: GraphQLSchema;
+  /** Shared with the router; only calls carrying an identity signed with it are served. */
+  internalSecret: string;
+  logger: Logger;
+  /** What /readyz checks (database, bus, queue ...). */
+  readiness?: ReadinessChecks;
+  registry?: Registry;
+}
+
+export interface RunningServer {
+  name: string;
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves one Federation 2 subgraph: GraphQL over HTTP and graphql-ws on `/graphql`, `/healthz`,
+ * `/readyz`, Prometheus `/metrics`. GraphQL calls without a valid router-signed identity are refused.
+ */
+export async function startSubgraphServer(options: SubgraphServerOptions, listen: { host?: string; port: number }): Promise<RunningServer> {
+  const { name, logger, internalSecret } = options;
+  const registry = options.registry ?? new Registry();
+  const apollo = new ApolloServer<ServiceContext>({
+    schema: options.schema,
+    formatError: errorFormatter(logger),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationMetricsPlugin(registry, name)],
+    introspection: true,
+    // the process entry point owns signal handling and closes every server in order
+    stopOnTerminationSignals: false,
+    csrfPrevention: false,
+  });
+  await apollo.start();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: name });
+    if (path === '/readyz') {
+      const report = await checkReadiness(options.readiness ?? {});
+      return sendJson(res, report.ready ? 200 : 503, { service: name, ...report });
+    }
+    if (path === '/metrics') {
+      const text = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    let identity: Identity;
+    try {
+      identity = verifyIdentity(req.headers[IDENTITY_HEADER], internalSecret);
+    } catch (err) {
+      logger.warn({ requestId, remote: req.socket.remoteAddress }, 'refused a call without a valid router identity');
+      return sendGraphQLError(res, 401, 'UNAUTHENTICATED', (err as Error).message);
+    }
+    const log = logger.child({ requestId });
+    await runInRequestScope({ requestId }, async () => {
+      let body: unknown;
+      try {
+        body = req.method === 'POST' ? await readBody(req) : undefined;
+      } catch (err) {
+        if (err instanceof BodyError) return sendGraphQLError(res, err.status, 'BAD_REQUEST', err.message);
+        throw err;
+      }
+      await executeGraphQL(apollo, req, res, body, async () => ({ identity, requestId, log }));
+    });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL', 'Internal error');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer<Record<string, unknown>, { identity: Identity; requestId: string }>(
+    {
+      schema: options.schema,
+      onConnect: (ctx) => {
+        const header = ctx.extra.request.headers[IDENTITY_HEADER] ?? (ctx.connectionParams?.[IDENTITY_HEADER] as string | undefined);
+        try {
+          ctx.extra.identity = verifyIdentity(header, internalSecret);
+          ctx.extra.requestId = requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx): ServiceContext => {
+        const requestId = ctx.extra.requestId ?? requestIdFrom(undefined);
+        return { identity: ctx.extra.identity!, requestId, log: logger.child({ requestId }) };
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`;
+  logger.info({ url }, `${name} subgraph listening`);
+
+  return {
+    name,
+    url,
+    port,
+    server,
+    async close() {
+      await ws.dispose();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import type { Logger } from './log.js';
+import type { PlatformResources } from './platform.js';
+import { openServiceDatabase } from './db/data-source.js';
+import { startSubgraphServer, type RunningServer } from './server/subgraph-server.js';
+import type { Registry } from 'prom-client';
+
+/** What a subgraph's schema factory receives once its database is open. */
+export interface SubgraphDependencies {
+  db: DataSource;
+  resources: PlatformResources;
+  logger: Logger;
+}
+
+/** Everything the platform needs to know to run one subgraph. */
+export interface SubgraphDefinition {
+  /** Subgraph name; also the name of the PostgreSQL schema it owns. */
+  name: string;
+  /** Loopback port in the all-in-one process and the default in distributed mode. */
+  defaultPort: number;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+  /** Builds the federated schema; `deps` is undefined when the schema is only printed. */
+  schema(deps: SubgraphDependencies | undefined): Promise<GraphQLSchema>;
+}
+
+/** The subgraph's SDL as composition reads it (`schema.graphql`). */
+export async function printSubgraphSdl(definition: SubgraphDefinition): Promise<string> {
+  return printSubgraphSchema(await definition.schema(undefined)) + '\n';
+}
+
+export interface RunningSubgraph extends RunningServer {
+  db: DataSource;
+}
+
+/** Opens the subgraph's schema (running its migrations), builds its schema and serves it. */
+export async function startSubgraph(
+  definition: SubgraphDefinition,
+  resources: PlatformResources,
+  options: { host?: string; port: number; internalSecret: string; logger: Logger; registry?: Registry },
+): Promise<RunningSubgraph> {
+  const logger = options.logger;
+  const db = await openServiceDatabase({
+    target: resources.database,
+    schema: definition.name,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    logger,
+  });
+  try {
+    const schema = await definition.schema({ db, resources, logger });
+    const server = await startSubgraphServer(
+      {
+        name: definition.name,
+        schema,
+        internalSecret: options.internalSecret,
+        logger,
+        registry: options.registry,
+        readiness: {
+          database: () => db.query('SELECT 1'),
+          bus: () => resources.bus.ping(),
+          queue: () => resources.queue.ping(),
+          blob: () => resources.blob.ping(),
+        },
+      },
+      { host: options.host, port: options.port },
+    );
+    return {
+      ...server,
+      db,
+      async close() {
+        await server.close();
+        await db.destroy();
+      },
+    };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}

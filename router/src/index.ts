@@ -1,0 +1,5 @@
+export * from './router.js';
+export * from './supergraph.js';
+export * from './subgraph-health.js';
+export * from './platform-subgraphs.js';
+export * from './config.js';

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { createLogger, resolveInternalSecret } from '@aitip/kit';
+import { routerConfig } from './config.js';
+import { startRouter } from './router.js';
+import { readSupergraph } from './supergraph.js';
+
+/** The router as its own process (distributed mode): `aitip-router [--supergraph file]`. */
+async function main(): Promise<void> {
+  const config = routerConfig(process.argv.slice(2));
+  const logger = createLogger('router', config.LOG_LEVEL);
+  const router = await startRouter(
+    {
+      supergraphSdl: readSupergraph(config.SUPERGRAPH_PATH),
+      urlOverrides: config.SUBGRAPH_URLS,
+      internalSecret: resolveInternalSecret(config.AITIP_INTERNAL_SECRET, config.AITIP_DATA_DIR),
+      logger,
+      webDist: config.WEB_DIST,
+      logRequests: config.LOG_REQUESTS,
+    },
+    { host: config.HOST, port: config.PORT },
+  );
+  logger.info({ url: router.url, supergraph: config.SUPERGRAPH_PATH }, 'router ready');
+  const stop = async () => {
+    await router.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`router failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});
