@@ -3,3 +3,4 @@ export * from './supergraph.js';
 export * from './subgraph-health.js';
 export * from './platform-subgraphs.js';
 export * from './config.js';
+export * from './platform.js';
