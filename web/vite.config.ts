@@ -13,7 +13,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   plugins: [react()],
-  // Monaco's workers import each other as modules; the default IIFE worker format cannot split them.
+  // monaco-graphql's worker code-splits, which the default IIFE worker format cannot do.
   worker: { format: 'es' },
   build: {
     outDir: 'dist',

@@ -128,7 +128,7 @@ export async function startRouter(options: RouterOptions, listen: { host?: strin
     if (path === '/graphql') return graphql(req, res);
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'router' });
     if (path === '/readyz') {
-      const report = await checkSubgraphs(subgraphs);
+      const report = await checkSubgraphs(subgraphs, signer);
       httpRequests.inc({ route: '/readyz', status: report.ready ? 200 : 503 });
       return sendJson(res, report.ready ? 200 : 503, report);
     }

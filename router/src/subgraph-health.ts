@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { IDENTITY_HEADER, systemIdentity, type IdentitySigner } from '@aitip/kit';
 import type { SubgraphEndpoint } from './supergraph.js';
 
 export interface SubgraphHealth {
@@ -14,24 +15,41 @@ export interface RouterReadiness {
   subgraphs: SubgraphHealth[];
 }
 
-/** Asks every subgraph's /readyz (derived from its routing URL) in parallel. */
-export async function checkSubgraphs(subgraphs: SubgraphEndpoint[], timeoutMs = 2000): Promise<RouterReadiness> {
+interface ReadyzBody {
+  checks?: Record<string, { ok: boolean; error?: string }>;
+}
+
+/**
+ * Asks every subgraph in parallel. AITIP subgraphs answer `/readyz` with their dependency checks
+ * (database, bus, queue, blob); any other federation subgraph is probed with `{ __typename }`.
+ */
+export async function checkSubgraphs(subgraphs: SubgraphEndpoint[], signer: IdentitySigner, timeoutMs = 2000): Promise<RouterReadiness> {
   const results = await Promise.all(
     subgraphs.map(async ({ name, url }): Promise<SubgraphHealth> => {
       const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
+      const result = (healthy: boolean, error: string | null) => ({ name, url, healthy, latencyMs: Math.round(performance.now() - started), error });
+      const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
       try {
-        const readyUrl = new URL('/readyz', url);
-        const response = await request(readyUrl, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-        const body = (await response.body.json().catch(() => ({}))) as { checks?: Record<string, { ok: boolean; error?: string }> };
-        if (response.statusCode === 200) return { name, url, healthy: true, latencyMs: elapsed(), error: null };
-        const failing = Object.entries(body.checks ?? {})
-          .filter(([, c]) => !c.ok)
-          .map(([check, c]) => `${check}: ${c.error ?? 'failing'}`);
-        return { name, url, healthy: false, latencyMs: elapsed(), error: failing.join('; ') || `HTTP ${response.statusCode}` };
+        const readyz = await request(new URL('/readyz', url), { method: 'GET', ...timeouts });
+        const body = (await readyz.body.json().catch(() => undefined)) as ReadyzBody | undefined;
+        if (body?.checks) {
+          if (readyz.statusCode === 200) return result(true, null);
+          const failing = Object.entries(body.checks)
+            .filter(([, c]) => !c.ok)
+            .map(([check, c]) => `${check}: ${c.error ?? 'failing'}`);
+          return result(false, failing.join('; ') || `HTTP ${readyz.statusCode}`);
+        }
+        const probe = await request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signer.sign(systemIdentity) },
+          body: '{"query":"{ __typename }"}',
+          ...timeouts,
+        });
+        const answer = (await probe.body.json().catch(() => undefined)) as { data?: { __typename?: string } } | undefined;
+        return answer?.data?.__typename ? result(true, null) : result(false, `GraphQL probe answered HTTP ${probe.statusCode}`);
       } catch (err) {
         const e = err as { code?: string; message?: string };
-        return { name, url, healthy: false, latencyMs: elapsed(), error: `unreachable (${e.code ?? e.message ?? 'error'})` };
+        return result(false, `unreachable (${e.code ?? e.message ?? 'error'})`);
       }
     }),
   );

@@ -131,7 +131,8 @@ before(async () => {
     platform.stderr?.on('data', (chunk) => (platformOutput += chunk));
   }
   assert.ok(
-    existsSync(path.join(webDist, 'index.html')) && existsSync(path.join(webDist, 'playground.html')),
+    existsSync(path.join(webDist, 'index.html')) &&
+      existsSync(path.join(webDist, 'playground.html')),
     'web/dist is not built; run `npm run build -w @aitip/web` first',
   );
   await waitUntilReady(baseUrl);
@@ -180,7 +181,10 @@ test('the status page shows every subgraph healthy', async () => {
     }
 
     // The shell routes on the client: a domain page is an honest placeholder.
-    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Datasets' }).click();
+    await page
+      .getByRole('navigation', { name: 'Domains' })
+      .getByRole('link', { name: 'Datasets' })
+      .click();
     await page.getByRole('heading', { name: 'Datasets' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await page.getByText('Not built yet.').waitFor();
     assert.equal(new URL(page.url()).pathname, '/datasets');
@@ -230,7 +234,9 @@ test('the playground runs a query and shows the response', async () => {
 
 test('the status page says so when the router goes away', async (t) => {
   if (!platform) {
-    t.skip('AITIP_WEB_TEST_URL is set: the test did not start the platform, so it does not stop it');
+    t.skip(
+      'AITIP_WEB_TEST_URL is set: the test did not start the platform, so it does not stop it',
+    );
     return;
   }
   const { page, context } = await openPage();

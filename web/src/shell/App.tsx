@@ -14,8 +14,7 @@ function normalizePath(pathname: string): string {
 export function App() {
   const path = normalizePath(usePathname());
   const plannedDomain = PLANNED_DOMAIN_PAGES.find((domain) => domain.path === path);
-  const pageTitle =
-    path === STATUS_PATH ? 'Status' : (plannedDomain?.title ?? 'Page not found');
+  const pageTitle = path === STATUS_PATH ? 'Status' : (plannedDomain?.title ?? 'Page not found');
 
   useEffect(() => {
     document.title = `${pageTitle} · AITIP`;

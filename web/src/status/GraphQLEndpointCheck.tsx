@@ -19,9 +19,7 @@ function describeProblem(error: CombinedError): string {
       : error.response instanceof Response
         ? `HTTP ${error.response.status} without a GraphQL answer`
         : (error.networkError?.message ?? error.message);
-  return problem.length > MAX_PROBLEM_LENGTH
-    ? `${problem.slice(0, MAX_PROBLEM_LENGTH)}…`
-    : problem;
+  return problem.length > MAX_PROBLEM_LENGTH ? `${problem.slice(0, MAX_PROBLEM_LENGTH)}…` : problem;
 }
 
 /** Says whether the router's GraphQL endpoint answers; re-asks whenever `checkedAt` changes. */
