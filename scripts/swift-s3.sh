@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a one-node OpenStack Swift with the s3api middleware on 127.0.0.1:8080: the real
+# Runs a one-node OpenStack Swift with the s3api middleware on 127.0.0.1:8080, the real
 # S3-compatible server that the blob store tests (and a dev machine without MinIO) talk to.
 #
 # Usage (as root; needs the Debian packages swift swift-proxy swift-object swift-container
@@ -9,16 +9,20 @@
 #   scripts/swift-s3.sh status    exit 0 when the proxy answers /healthcheck
 #
 # Environment:
-#   AITIP_SWIFT_DIR      where config, rings, data, logs and pid files live (/tmp/aitip-swift)
-#   AITIP_SWIFT_TIMEOUT  seconds to wait for the proxy to become healthy (60)
+#   AITIP_SWIFT_DIR             where config, rings, data, logs and pid files live (/tmp/aitip-swift)
+#   AITIP_SWIFT_TIMEOUT         seconds to wait for the proxy to become healthy (60)
+#   AITIP_SWIFT_PORT            the proxy's (S3) port (8080)
+#   AITIP_SWIFT_BACKEND_PORT    first of three ports for the object, container, account servers (6200)
+#   AITIP_SWIFT_MEMCACHED_PORT  memcached's port (11211)
 #
 # Starting is idempotent: when the proxy already answers /healthcheck nothing is touched.
 set -euo pipefail
 
 SWIFT_DIR="${AITIP_SWIFT_DIR:-/tmp/aitip-swift}"
 TIMEOUT="${AITIP_SWIFT_TIMEOUT:-60}"
-PROXY_PORT=8080
-MEMCACHED_PORT=11211
+PROXY_PORT="${AITIP_SWIFT_PORT:-8080}"
+BACKEND_PORT="${AITIP_SWIFT_BACKEND_PORT:-6200}"
+MEMCACHED_PORT="${AITIP_SWIFT_MEMCACHED_PORT:-11211}"
 ETC="$SWIFT_DIR/etc"
 DATA="$SWIFT_DIR/data"
 LOGS="$SWIFT_DIR/log"
@@ -27,7 +31,11 @@ RUN="$SWIFT_DIR/run"
 PY=/usr/bin/python3
 HEALTH_URL="http://127.0.0.1:$PROXY_PORT/healthcheck"
 
-declare -A SERVER_PORTS=([account]=6202 [container]=6201 [object]=6200)
+declare -A SERVER_PORTS=(
+  [object]=$BACKEND_PORT
+  [container]=$((BACKEND_PORT + 1))
+  [account]=$((BACKEND_PORT + 2))
+)
 
 print_env() {
   echo "Swift s3api is up. Use:"
@@ -46,8 +54,16 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-alive() { # pid file
-  [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+# True when the pid file names a live (not zombie) process whose command line holds $2; a pid
+# can outlive its process as a zombie, or be reused by another one.
+alive() { # pid file, command-line text
+  local pid state
+  [[ -f "$1" ]] || return 1
+  pid=$(cat "$1")
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/stat" ]] || return 1
+  state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+  [[ -n "$state" && "$state" != Z ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
 }
 
 require_tools() {
@@ -195,7 +211,7 @@ build_ring() { # kind
 start_daemon() { # name command...
   local name=$1
   shift
-  if alive "$RUN/$name.pid"; then
+  if alive "$RUN/$name.pid" "$ETC/$name.conf"; then
     return
   fi
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
@@ -210,6 +226,11 @@ start() {
   require_tools
   mkdir -p "$ETC" "$DATA/d1" "$LOGS" "$RUN"
   ensure_swift_conf
+  # rings name the servers' ports: rebuild them when the ports changed
+  if [[ "$(cat "$ETC/backend-port" 2>/dev/null)" != "$BACKEND_PORT" ]]; then
+    rm -f "$ETC"/*.ring.gz "$ETC"/*.builder
+    echo "$BACKEND_PORT" >"$ETC/backend-port"
+  fi
   for kind in account container object; do
     write_server_conf "$kind"
     build_ring "$kind"
@@ -243,8 +264,9 @@ start() {
 
 stop() {
   for name in proxy-server object-server container-server account-server memcached; do
-    local pidfile="$RUN/$name.pid"
-    if alive "$pidfile"; then
+    local pidfile="$RUN/$name.pid" marker="$ETC/$name.conf"
+    [[ $name == memcached ]] && marker="$RUN/memcached.pid"
+    if alive "$pidfile" "$marker"; then
       local pid
       pid=$(cat "$pidfile")
       # the servers were started with setsid, so their worker children share the session's group

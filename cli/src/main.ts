@@ -6,7 +6,11 @@ const program = new Command();
 program
   .name('aitip')
   .description('Command line for AITIP, the AI Training & Inference Platform')
-  .option('--url <url>', 'base URL of the AITIP router (or set AITIP_URL)', process.env['AITIP_URL'] ?? 'http://localhost:4000');
+  .option(
+    '--url <url>',
+    'base URL of the AITIP router (or set AITIP_URL)',
+    process.env['AITIP_URL'] ?? 'http://localhost:4000',
+  );
 
 program
   .command('status')

@@ -42,7 +42,12 @@ export function formatStatusTable(status: PlatformStatus): string {
     ...status.subgraphs.map((s) => [s.name, s.healthy ? 'healthy' : 'UNHEALTHY', `${s.latencyMs} ms`, s.error ?? '']),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const healthy = status.subgraphs.filter((s) => s.healthy).length;
   lines.push('', `${healthy} of ${status.subgraphs.length} subgraphs healthy`);
   return lines.join('\n') + '\n';

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     if (!existsSync(file) || readFileSync(file, 'utf8') !== content) stale.push(file.slice(root.length + 1));
   }
   if (stale.length > 0) {
-    process.stderr.write(`Generated files are stale; run \`npm run build && npm run compose\` and commit:\n${stale.map((f) => `  - ${f}`).join('\n')}\n`);
+    process.stderr.write(
+      `Generated files are stale; run \`npm run build && npm run compose\` and commit:\n${stale.map((f) => `  - ${f}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   process.stdout.write('generated files are up to date\n');

@@ -23,15 +23,33 @@ test('the supergraph composes all eleven subgraphs', () => {
   const entries = readSupergraphConfig(join(root, 'supergraph.yaml'));
   assert.equal(entries.length, 11);
   const sdl = composeSupergraph(entries);
-  for (const name of ['USERS', 'DATASETS', 'TRAINING', 'INFERENCE', 'EXPERIMENTS', 'AGENT', 'SIMULATION', 'SCHEDULER', 'RESOURCES', 'RELEASES', 'TESTS']) {
+  for (const name of [
+    'USERS',
+    'DATASETS',
+    'TRAINING',
+    'INFERENCE',
+    'EXPERIMENTS',
+    'AGENT',
+    'SIMULATION',
+    'SCHEDULER',
+    'RESOURCES',
+    'RELEASES',
+    'TESTS',
+  ]) {
     assert.match(sdl, new RegExp(`${name} @join__graph\\(name: "${name.toLowerCase()}"`));
   }
 });
 
 test('a composition error names the subgraphs and the field at fault', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aitip-compose-'));
-  writeFileSync(join(dir, 'a.graphql'), `${link}\ntype Query { a: String }\ntype Thing @key(fields: "id") { id: ID! size: Int! }`);
-  writeFileSync(join(dir, 'b.graphql'), `${link}\ntype Query { b: String }\ntype Thing @key(fields: "id") { id: ID! size: String! }`);
+  writeFileSync(
+    join(dir, 'a.graphql'),
+    `${link}\ntype Query { a: String }\ntype Thing @key(fields: "id") { id: ID! size: Int! }`,
+  );
+  writeFileSync(
+    join(dir, 'b.graphql'),
+    `${link}\ntype Query { b: String }\ntype Thing @key(fields: "id") { id: ID! size: String! }`,
+  );
   writeFileSync(
     join(dir, 'supergraph.yaml'),
     'subgraphs:\n  alpha:\n    routing_url: http://a/graphql\n    schema:\n      file: ./a.graphql\n  beta:\n    routing_url: http://b/graphql\n    schema:\n      file: ./b.graphql\n',

@@ -66,19 +66,13 @@ export function loadConfig<S extends z.ZodObject>(service: string, schema: S, en
 export const env = {
   port: (fallback: number) =>
     z.coerce.number().int().min(1).max(65535).default(fallback).describe('a TCP port number between 1 and 65535'),
-  url: (what: string) =>
-    z
-      .string()
-      .url()
-      .optional()
-      .describe(`a URL for ${what}`),
+  url: (what: string) => z.string().url().optional().describe(`a URL for ${what}`),
   logLevel: () =>
     z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('one of fatal, error, warn, info, debug, trace, silent'),
-  secret: (what: string) =>
-    z.string().min(32).optional().describe(`a secret of at least 32 characters for ${what}`),
+  secret: (what: string) => z.string().min(32).optional().describe(`a secret of at least 32 characters for ${what}`),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])
@@ -109,11 +103,7 @@ export const infrastructureEnv = {
     .regex(/^amqps?:\/\//, 'must start with amqp:// or amqps://')
     .optional()
     .describe('an AMQP URL such as amqp://guest:guest@127.0.0.1:5672'),
-  S3_ENDPOINT: z
-    .string()
-    .url()
-    .optional()
-    .describe('an S3 endpoint URL such as http://127.0.0.1:9000'),
+  S3_ENDPOINT: z.string().url().optional().describe('an S3 endpoint URL such as http://127.0.0.1:9000'),
   S3_ACCESS_KEY: z.string().optional().describe('the S3 access key'),
   S3_SECRET_KEY: z.string().optional().describe('the S3 secret key'),
   S3_BUCKET: z

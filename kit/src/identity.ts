@@ -41,7 +41,9 @@ export function signIdentity(identity: Identity, secret: string, ttlSeconds = 60
 export function verifyIdentity(header: string | string[] | undefined, secret: string, now = Date.now()): Identity {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) {
-    throw new UnauthenticatedError('This service only accepts calls through the AITIP router; send requests to the router.');
+    throw new UnauthenticatedError(
+      'This service only accepts calls through the AITIP router; send requests to the router.',
+    );
   }
   const [version, body, signature] = value.split('.');
   if (version !== 'v1' || !body || !signature) {

@@ -15,7 +15,12 @@ export interface PlatformResources {
   queue: Queue;
   blob: BlobStore;
   /** Which implementation each adapter uses, for logs and the status page. */
-  modes: { database: 'postgres' | 'embedded'; bus: 'redis' | 'memory'; queue: 'rabbitmq' | 'memory'; blob: 's3' | 'local' };
+  modes: {
+    database: 'postgres' | 'embedded';
+    bus: 'redis' | 'memory';
+    queue: 'rabbitmq' | 'memory';
+    blob: 's3' | 'local';
+  };
   close(): Promise<void>;
 }
 
@@ -99,7 +104,8 @@ export async function openPlatformResources(
       blob,
       modes,
       async close() {
-        for (const close of opened.reverse()) await close().catch((err: unknown) => logger.warn({ err }, 'close failed'));
+        for (const close of opened.reverse())
+          await close().catch((err: unknown) => logger.warn({ err }, 'close failed'));
       },
     };
   } catch (err) {

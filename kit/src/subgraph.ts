@@ -20,9 +20,7 @@ export interface SubgraphDefinition {
   name: string;
   /** Loopback port in the all-in-one process and the default in distributed mode. */
   defaultPort: number;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: Function[];
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
   /** Builds the federated schema; `deps` is undefined when the schema is only printed. */
   schema(deps: SubgraphDependencies | undefined): Promise<GraphQLSchema>;

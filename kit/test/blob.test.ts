@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -11,12 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'minio';
 import { InputError, NotFoundError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
-import {
-  LocalBlobStore,
-  createBlobStore,
-  handleLocalBlobRequest,
-  type BlobStore,
-} from '../src/blob/index.js';
+import { LocalBlobStore, createBlobStore, handleLocalBlobRequest, type BlobStore } from '../src/blob/index.js';
 
 const MiB = 1024 * 1024;
 const logger = createLogger('blob-test', 'error');
@@ -39,6 +34,7 @@ interface Harness {
 
 describe('S3BlobStore against a real S3 server', () => {
   const harness = {} as Harness;
+  let ready = false;
   before(async () => {
     harness.store = createBlobStore({
       s3,
@@ -50,6 +46,7 @@ describe('S3BlobStore against a real S3 server', () => {
     harness.prefix = `run-${runId}/`;
     try {
       await harness.store.ensureReady();
+      ready = true;
     } catch (err) {
       throw new Error(
         `the S3 server at ${s3.endpoint} is not usable (${String(err)}); start one with scripts/swift-s3.sh or set S3_ENDPOINT`,
@@ -58,7 +55,7 @@ describe('S3BlobStore against a real S3 server', () => {
     }
   });
   after(async () => {
-    if (!harness.store) return;
+    if (!ready) return;
     await harness.store.deletePrefix('');
     const url = new URL(s3.endpoint);
     const client = new Client({
@@ -100,7 +97,11 @@ describe('LocalBlobStore with its signed URLs served over HTTP', () => {
     await store.ensureReady();
     const outsideDir = path.join(tmp, 'outside');
     await mkdir(outsideDir);
-    Object.assign(harness, { store, prefix: `run-${runId}/`, local: { store, baseUrl, outsideDir } });
+    Object.assign(harness, {
+      store,
+      prefix: `run-${runId}/`,
+      local: { store, baseUrl, outsideDir },
+    });
   });
   after(async () => {
     server.closeAllConnections();
@@ -149,10 +150,7 @@ function blobStoreContract(get: () => Harness): void {
     assert.deepEqual(sizes, [0, 3, 3, 5, 4]);
     assert.deepEqual(await keys(store.list(`${p}a`)), [`${p}a-c.txt`, `${p}a/1.txt`, `${p}a/2.txt`]);
     assert.deepEqual(await keys(store.list(`${p}a/`)), [`${p}a/1.txt`, `${p}a/2.txt`]);
-    assert.deepEqual(await keys(store.list(p, { startAfter: `${p}a/2.txt` })), [
-      `${p}b.txt`,
-      `${p}c/d/e.txt`,
-    ]);
+    assert.deepEqual(await keys(store.list(p, { startAfter: `${p}a/2.txt` })), [`${p}b.txt`, `${p}c/d/e.txt`]);
     assert.deepEqual(await keys(store.list(`${p}zzz`)), []);
 
     await store.put(`${p}b.txt`, 'hello again');
@@ -167,6 +165,19 @@ function blobStoreContract(get: () => Harness): void {
     assert.deepEqual(await keys(store.list(p)), [`${p}a-c.txt`, `${p}c/d/e.txt`]);
     await store.deletePrefix(p);
     assert.deepEqual(await keys(store.list(p)), []);
+  });
+
+  it('leaves nothing behind when the body fails half way', async () => {
+    const { store, prefix, local } = get();
+    const key = `${prefix}failed/upload.bin`;
+    async function* brokenBody() {
+      for (let i = 0; i < 20; i++) yield randomBytes(MiB);
+      throw new Error('client went away');
+    }
+    await assert.rejects(store.put(key, Readable.from(brokenBody())), /client went away/);
+    assert.equal(await store.stat(key), null);
+    assert.deepEqual(await collect(store.listIncompleteUploads(prefix)), []);
+    if (local) assert.deepEqual(await readdir(path.join(local.store.root, '.tmp')), []);
   });
 
   it('reads byte ranges', async () => {
@@ -204,7 +215,9 @@ function blobStoreContract(get: () => Harness): void {
     assert.match(disposition, /^attachment;/);
     assert.match(disposition, /filename\*=UTF-8''r%C3%A9sum%C3%A9%20%28final%29\.json/);
 
-    const ranged = await fetch(await store.presignGet(key, 60), { headers: { Range: 'bytes=2-13' } });
+    const ranged = await fetch(await store.presignGet(key, 60), {
+      headers: { Range: 'bytes=2-13' },
+    });
     assert.equal(ranged.status, 206);
     assert.equal(await ranged.text(), 'learningRate');
     await store.delete(key);
@@ -214,7 +227,9 @@ function blobStoreContract(get: () => Harness): void {
     const { store, prefix } = get();
     const key = `${prefix}multipart/model.safetensors`;
     const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(MiB + 123)];
-    const { uploadId } = await store.createMultipartUpload(key, { contentType: 'application/x-model' });
+    const { uploadId } = await store.createMultipartUpload(key, {
+      contentType: 'application/x-model',
+    });
     const pending = await collect(store.listIncompleteUploads(`${prefix}multipart/`));
     assert.deepEqual(
       pending.map((u) => [u.key, u.uploadId]),
@@ -306,7 +321,7 @@ function blobStoreContract(get: () => Harness): void {
     await assert.rejects(store.deletePrefix('a/../'), InputError);
   });
 
-  it('streams 1 GiB through put and get without holding it in memory', { timeout: 180_000 }, async () => {
+  it('streams 1 GiB through put and get without holding it in memory', { timeout: 180_000 }, async (t) => {
     const { store, prefix } = get();
     const key = `${prefix}large/1gib.bin`;
     const size = 1024 * MiB;
@@ -328,6 +343,7 @@ function blobStoreContract(get: () => Harness): void {
       await store.delete(key);
     }
     const grown = memory.peakGrowth();
+    t.diagnostic(`RSS grew by at most ${Math.round(grown / MiB)} MiB`);
     assert.ok(grown < 256 * MiB, `memory grew by ${Math.round(grown / MiB)} MiB while streaming 1 GiB`);
   });
 }
@@ -396,12 +412,7 @@ function localOnlyTests(get: () => Harness): void {
     }
     // even a URL signed for a traversing key (the signer itself does not check keys) is refused
     const signedEscape = new URL(store.signer.sign('PUT', '../outside/written.txt', 60));
-    const res = await rawRequest(
-      baseUrl,
-      'PUT',
-      `/blob/..%2Foutside%2Fwritten.txt${signedEscape.search}`,
-      'pwned',
-    );
+    const res = await rawRequest(baseUrl, 'PUT', `/blob/..%2Foutside%2Fwritten.txt${signedEscape.search}`, 'pwned');
     assert.equal(res.status, 400);
     assert.equal(existsSync(path.join(outsideDir, 'written.txt')), false);
     assert.equal(existsSync(path.join(store.root, '..', 'outside', 'written.txt')), false);
@@ -473,15 +484,12 @@ async function rawRequest(
   // node's http client sends the path as written, unlike fetch, which normalizes "..".
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, method, path: pathAndQuery },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, method, path: pathAndQuery }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
     req.on('error', reject);
     req.end(body);
   });

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Column,
+  Entity,
+  PrimaryGeneratedColumn,
+  type DataSource,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { EmbeddedPostgres, openServiceDatabase, type DatabaseTarget } from '../src/index.js';
 import { createTestDatabase } from '../src/testing/index.js';
 
@@ -24,7 +31,9 @@ function notesMigration(schema: string) {
   return class implements MigrationInterface {
     name = `Notes${schema}20261126000000`;
     async up(q: QueryRunner) {
-      await q.query(`CREATE TABLE "${schema}".notes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL, big bigint NOT NULL DEFAULT 0)`);
+      await q.query(
+        `CREATE TABLE "${schema}".notes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL, big bigint NOT NULL DEFAULT 0)`,
+      );
     }
     async down(q: QueryRunner) {
       await q.query(`DROP TABLE "${schema}".notes`);
@@ -102,16 +111,22 @@ function contract(name: string, makeTarget: () => Promise<{ target: DatabaseTarg
           }),
         ),
       );
-      const aRows = await a.query(`SELECT count(*)::int AS n, sum(big)::text AS s FROM svc_a.notes WHERE body LIKE 'burst-%'`);
-      const bRows = await b.query(`SELECT count(*)::int AS n, sum(big)::text AS s FROM svc_b.notes WHERE body LIKE 'burst-%'`);
+      const aRows = await a.query(
+        `SELECT count(*)::int AS n, sum(big)::text AS s FROM svc_a.notes WHERE body LIKE 'burst-%'`,
+      );
+      const bRows = await b.query(
+        `SELECT count(*)::int AS n, sum(big)::text AS s FROM svc_b.notes WHERE body LIKE 'burst-%'`,
+      );
       assert.equal(aRows[0].n + bRows[0].n, 20);
-      assert.equal(BigInt(aRows[0].s) + BigInt(bRows[0].s), BigInt(10 * (19 * 20) / 2));
+      assert.equal(BigInt(aRows[0].s) + BigInt(bRows[0].s), BigInt((10 * (19 * 20)) / 2));
     });
 
     test('migrations go down and up again', async () => {
       const ds = await open(target, 'svc_c');
       await ds.undoLastMigration({ transaction: 'each' });
-      const gone = await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'svc_c' AND table_name = 'notes'`);
+      const gone = await ds.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'svc_c' AND table_name = 'notes'`,
+      );
       assert.equal(gone[0].n, 0);
       await ds.runMigrations({ transaction: 'each' });
       await ds.getRepository(Note).save({ body: 'back', big: '3' });

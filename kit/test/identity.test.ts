@@ -15,7 +15,10 @@ test('missing, forged, tampered and expired identities are refused with UNAUTHEN
   const forged = signIdentity(identity, 'b'.repeat(40));
   const tamperedBody = Buffer.from(JSON.stringify({ ...identity, roles: ['owner'], exp: 9e9 })).toString('base64url');
   for (const bad of [undefined, '', 'garbage', forged, `${v}.${tamperedBody}.${sig}`, `${v}.${body}.`]) {
-    assert.throws(() => verifyIdentity(bad, secret), (err: { extensions?: { code?: string } }) => err.extensions?.code === 'UNAUTHENTICATED');
+    assert.throws(
+      () => verifyIdentity(bad, secret),
+      (err: { extensions?: { code?: string } }) => err.extensions?.code === 'UNAUTHENTICATED',
+    );
   }
   const expired = signIdentity(identity, secret, 60, Date.now() - 120_000);
   assert.throws(() => verifyIdentity(expired, secret), /expired/);

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const { publicUrl, resources, subgraphs } = platform;
-  logger.info({ url: platform.router.url, subgraphs: subgraphs.length, adapters: resources.modes, seconds }, 'AITIP ready');
+  logger.info(
+    { url: platform.router.url, subgraphs: subgraphs.length, adapters: resources.modes, seconds },
+    'AITIP ready',
+  );
   process.stdout.write(
     `\nAITIP is ready at ${publicUrl}  (${subgraphs.length} subgraphs, ${seconds} s; playground: ${publicUrl}/playground)\n` +
       `Adapters: database ${resources.modes.database}, bus ${resources.modes.bus}, queue ${resources.modes.queue}, blob ${resources.modes.blob}` +

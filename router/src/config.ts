@@ -28,7 +28,10 @@ export const routerEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1').describe('the interface to listen on, e.g. 0.0.0.0 to accept remote clients'),
   PORT: env.port(4000),
   PUBLIC_URL: z.string().url().optional().describe('the public URL of the platform, e.g. https://aitip.example.com'),
-  SUPERGRAPH_PATH: z.string().default(resolve(repoRoot, 'supergraph.graphql')).describe('a path to a supergraph SDL file'),
+  SUPERGRAPH_PATH: z
+    .string()
+    .default(resolve(repoRoot, 'supergraph.graphql'))
+    .describe('a path to a supergraph SDL file'),
   WEB_DIST: z.string().default(resolve(repoRoot, 'web/dist')).describe('the folder of the built web UI'),
   SUBGRAPH_URLS: subgraphUrls,
   LOG_REQUESTS: env.bool(true),

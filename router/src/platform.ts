@@ -33,12 +33,18 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
   const internalSecret = resolveInternalSecret(config.AITIP_INTERNAL_SECRET, config.AITIP_DATA_DIR);
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
-  const resources = await openPlatformResources(config, { logger, signingSecret: internalSecret, publicBaseUrl: publicUrl });
+  const resources = await openPlatformResources(config, {
+    logger,
+    signingSecret: internalSecret,
+    publicBaseUrl: publicUrl,
+  });
   const subgraphs: RunningSubgraph[] = [];
   let router: RunningRouter | undefined;
   const stop = async () => {
     await router?.close().catch((err: unknown) => logger.warn({ err }, 'router close failed'));
-    await Promise.all(subgraphs.map((s) => s.close().catch((err: unknown) => logger.warn({ err, subgraph: s.name }, 'close failed'))));
+    await Promise.all(
+      subgraphs.map((s) => s.close().catch((err: unknown) => logger.warn({ err, subgraph: s.name }, 'close failed'))),
+    );
     await resources.close();
   };
   try {

@@ -55,9 +55,15 @@ export interface RunningRouter {
  * identities towards subgraphs, request ids and logs, Prometheus metrics, health and readiness,
  * and the web UI.
  */
-export async function startRouter(options: RouterOptions, listen: { host?: string; port: number }): Promise<RunningRouter> {
+export async function startRouter(
+  options: RouterOptions,
+  listen: { host?: string; port: number },
+): Promise<RunningRouter> {
   const { logger } = options;
-  const subgraphs = subgraphsOf(options.supergraphSdl).map((s) => ({ ...s, url: options.urlOverrides?.[s.name] ?? s.url }));
+  const subgraphs = subgraphsOf(options.supergraphSdl).map((s) => ({
+    ...s,
+    url: options.urlOverrides?.[s.name] ?? s.url,
+  }));
   const signer = new IdentitySigner(options.internalSecret);
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
@@ -119,7 +125,15 @@ export async function startRouter(options: RouterOptions, listen: { host?: strin
     });
     httpRequests.inc({ route: '/graphql', status: res.statusCode });
     if (logRequests) {
-      log.info({ method: req.method, status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100, operationName }, 'graphql request');
+      log.info(
+        {
+          method: req.method,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+          operationName,
+        },
+        'graphql request',
+      );
     }
   };
 

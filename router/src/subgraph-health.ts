@@ -23,11 +23,21 @@ interface ReadyzBody {
  * Asks every subgraph in parallel. AITIP subgraphs answer `/readyz` with their dependency checks
  * (database, bus, queue, blob); any other federation subgraph is probed with `{ __typename }`.
  */
-export async function checkSubgraphs(subgraphs: SubgraphEndpoint[], signer: IdentitySigner, timeoutMs = 2000): Promise<RouterReadiness> {
+export async function checkSubgraphs(
+  subgraphs: SubgraphEndpoint[],
+  signer: IdentitySigner,
+  timeoutMs = 2000,
+): Promise<RouterReadiness> {
   const results = await Promise.all(
     subgraphs.map(async ({ name, url }): Promise<SubgraphHealth> => {
       const started = performance.now();
-      const result = (healthy: boolean, error: string | null) => ({ name, url, healthy, latencyMs: Math.round(performance.now() - started), error });
+      const result = (healthy: boolean, error: string | null) => ({
+        name,
+        url,
+        healthy,
+        latencyMs: Math.round(performance.now() - started),
+        error,
+      });
       const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
       try {
         const readyz = await request(new URL('/readyz', url), { method: 'GET', ...timeouts });
@@ -45,8 +55,11 @@ export async function checkSubgraphs(subgraphs: SubgraphEndpoint[], signer: Iden
           body: '{"query":"{ __typename }"}',
           ...timeouts,
         });
-        const answer = (await probe.body.json().catch(() => undefined)) as { data?: { __typename?: string } } | undefined;
-        return answer?.data?.__typename ? result(true, null) : result(false, `GraphQL probe answered HTTP ${probe.statusCode}`);
+        const answer = (await probe.body.json().catch(() => undefined)) as
+          { data?: { __typename?: string } } | undefined;
+        return answer?.data?.__typename
+          ? result(true, null)
+          : result(false, `GraphQL probe answered HTTP ${probe.statusCode}`);
       } catch (err) {
         const e = err as { code?: string; message?: string };
         return result(false, `unreachable (${e.code ?? e.message ?? 'error'})`);

@@ -12,7 +12,9 @@ export function readSupergraph(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read the supergraph at ${path}: ${(err as Error).message}. Run \`npm run compose\` or pass --supergraph <file>.`);
+    throw new Error(
+      `Cannot read the supergraph at ${path}: ${(err as Error).message}. Run \`npm run compose\` or pass --supergraph <file>.`,
+    );
   }
 }
 

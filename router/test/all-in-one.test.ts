@@ -29,7 +29,10 @@ describe('npm start (the all-in-one process)', () => {
     children.push(child);
     assert.equal(await child.exited, 1);
     const output = child.output();
-    assert.match(output, /Invalid configuration for aitip:\n {2}- PORT: expected a TCP port number between 1 and 65535 \(got "eighty"\)/);
+    assert.match(
+      output,
+      /Invalid configuration for aitip:\n {2}- PORT: expected a TCP port number between 1 and 65535 \(got "eighty"\)/,
+    );
     assert.equal(output.trim().split('\n').length, 2, 'one message, no stack trace');
   });
 
@@ -46,16 +49,32 @@ describe('npm start (the all-in-one process)', () => {
 
     const { stdout } = await run(process.execPath, [cli, '--url', base, 'status']);
     assert.match(stdout, /11 of 11 subgraphs healthy/);
-    for (const name of ['users', 'datasets', 'training', 'inference', 'experiments', 'agent', 'simulation', 'scheduler', 'resources', 'releases', 'tests']) {
+    for (const name of [
+      'users',
+      'datasets',
+      'training',
+      'inference',
+      'experiments',
+      'agent',
+      'simulation',
+      'scheduler',
+      'resources',
+      'releases',
+      'tests',
+    ]) {
       assert.match(stdout, new RegExp(`^${name} +healthy`, 'm'));
     }
-    const json = JSON.parse((await run(process.execPath, [cli, '--url', base, 'status', '--json'])).stdout) as { ready: boolean };
+    const json = JSON.parse((await run(process.execPath, [cli, '--url', base, 'status', '--json'])).stdout) as {
+      ready: boolean;
+    };
     assert.equal(json.ready, true);
     assert.equal(await stop(first), 0, 'Ctrl-C shuts down cleanly');
 
     // write a row while the platform is down, straight into its embedded database
     const embedded = await EmbeddedPostgres.open(join(dataDir, 'pgdata'));
-    const [row] = await embedded.query<{ id: string }>(`INSERT INTO users.organizations (slug, name) VALUES ('kept', 'Kept Org') RETURNING id`);
+    const [row] = await embedded.query<{ id: string }>(
+      `INSERT INTO users.organizations (slug, name) VALUES ('kept', 'Kept Org') RETURNING id`,
+    );
     await embedded.close();
 
     const second = spawnAllInOne(env);
@@ -68,9 +87,14 @@ describe('npm start (the all-in-one process)', () => {
 
   test('aitip status says clearly when the platform is not reachable', async () => {
     const port = await freePort();
-    const result = await run(process.execPath, [cli, '--url', `http://127.0.0.1:${port}`, 'status']).catch((err: { code: number; stderr: string }) => err);
+    const result = await run(process.execPath, [cli, '--url', `http://127.0.0.1:${port}`, 'status']).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     assert.equal((result as { code: number }).code, 2);
-    assert.match((result as { stderr: string }).stderr, /Cannot reach AITIP at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Is it running\? Start it with `npm start`/);
+    assert.match(
+      (result as { stderr: string }).stderr,
+      /Cannot reach AITIP at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Is it running\? Start it with `npm start`/,
+    );
   });
 
   test('DATABASE_URL, REDIS_URL, AMQP_URL and S3_ENDPOINT switch every adapter to the real service', async () => {
@@ -93,7 +117,10 @@ describe('npm start (the all-in-one process)', () => {
     try {
       await waitForOk(`${base}/readyz`, 90_000, child.output);
       assert.match(child.output(), /"adapters":\{"database":"postgres","bus":"redis","queue":"rabbitmq","blob":"s3"\}/);
-      const { body } = await graphql(`${base}/graphql`, '{ organization(id: "11111111-1111-4111-8111-111111111111") { id } }');
+      const { body } = await graphql(
+        `${base}/graphql`,
+        '{ organization(id: "11111111-1111-4111-8111-111111111111") { id } }',
+      );
       assert.deepEqual(body, { data: { organization: null } });
     } finally {
       assert.equal(await stop(child), 0);

@@ -40,8 +40,13 @@ const booksSdl = `
   type Query { books: [Book!]! }
 `;
 
-async function serve(typeDefs: string, resolvers: Record<string, Record<string, unknown>>): Promise<{ url: string; server: Server; apollo: ApolloServer }> {
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as never }]) });
+async function serve(
+  typeDefs: string,
+  resolvers: Record<string, Record<string, unknown>>,
+): Promise<{ url: string; server: Server; apollo: ApolloServer }> {
+  const apollo = new ApolloServer({
+    schema: buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as never }]),
+  });
   await apollo.start();
   const server = createServer((req, res) => {
     void readBody(req).then((body) => executeGraphQL(apollo, req, res, body, async () => ({})));
@@ -98,7 +103,13 @@ describe('the router as a general federation router', () => {
     assert.deepEqual(body, {
       data: {
         authors: [
-          { name: 'Ada', books: [{ title: 'Engines', author: { name: 'Ada' } }, { title: 'Notes', author: { name: 'Ada' } }] },
+          {
+            name: 'Ada',
+            books: [
+              { title: 'Engines', author: { name: 'Ada' } },
+              { title: 'Notes', author: { name: 'Ada' } },
+            ],
+          },
           { name: 'Brian', books: [{ title: 'Unix', author: { name: 'Brian' } }] },
         ],
       },
@@ -133,8 +144,14 @@ describe('the router as a general federation router', () => {
   });
 
   test('a missing supergraph file is a clear start-up error', async () => {
-    const child = spawnAllInOne({ SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql', AITIP_DATA_DIR: mkdtempSync(join(tmpdir(), 'aitip-nosg-')) });
+    const child = spawnAllInOne({
+      SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql',
+      AITIP_DATA_DIR: mkdtempSync(join(tmpdir(), 'aitip-nosg-')),
+    });
     assert.equal(await child.exited, 1);
-    assert.match(child.output(), /Cannot read the supergraph at \/nonexistent\/supergraph\.graphql.*Run `npm run compose` or pass --supergraph <file>/);
+    assert.match(
+      child.output(),
+      /Cannot read the supergraph at \/nonexistent\/supergraph\.graphql.*Run `npm run compose` or pass --supergraph <file>/,
+    );
   });
 });

@@ -14,7 +14,9 @@ describe('the platform through the router (embedded adapters)', () => {
     ({ platform, secret } = await startTestPlatform());
     url = `http://127.0.0.1:${platform.router.port}/graphql`;
     const users = platform.subgraphs.find((s) => s.name === 'users')!;
-    const [row] = await users.db.query(`INSERT INTO users.organizations (slug, name) VALUES ('acme', 'Acme Research') RETURNING id`);
+    const [row] = await users.db.query(
+      `INSERT INTO users.organizations (slug, name) VALUES ('acme', 'Acme Research') RETURNING id`,
+    );
     orgId = row.id;
   });
   after(async () => platform?.stop());
@@ -24,14 +26,27 @@ describe('the platform through the router (embedded adapters)', () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as { ready: boolean; subgraphs: Array<{ name: string; healthy: boolean }> };
     assert.equal(body.ready, true);
-    assert.deepEqual(
-      body.subgraphs.map((s) => s.name).sort(),
-      ['agent', 'datasets', 'experiments', 'inference', 'releases', 'resources', 'scheduler', 'simulation', 'tests', 'training', 'users'],
-    );
+    assert.deepEqual(body.subgraphs.map((s) => s.name).sort(), [
+      'agent',
+      'datasets',
+      'experiments',
+      'inference',
+      'releases',
+      'resources',
+      'scheduler',
+      'simulation',
+      'tests',
+      'training',
+      'users',
+    ]);
   });
 
   test('a query over POST reads from the owning subgraph', async () => {
-    const { response, body } = await graphql(url, 'query OrgLookup($id: ID!) { organization(id: $id) { id slug name } }', { id: orgId });
+    const { response, body } = await graphql(
+      url,
+      'query OrgLookup($id: ID!) { organization(id: $id) { id slug name } }',
+      { id: orgId },
+    );
     assert.equal(response.status, 200);
     assert.deepEqual(body, { data: { organization: { id: orgId, slug: 'acme', name: 'Acme Research' } } });
   });
@@ -62,7 +77,11 @@ describe('the platform through the router (embedded adapters)', () => {
   test('a subgraph port called without the router-signed identity is refused', async () => {
     const users = platform.subgraphs.find((s) => s.name === 'users')!;
     const query = JSON.stringify({ query: `{ organization(id: "${orgId}") { name } }` });
-    const bare = await fetch(users.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+    const bare = await fetch(users.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: query,
+    });
     assert.equal(bare.status, 401);
     const bareBody = (await bare.json()) as { data?: unknown; errors: Array<{ extensions: { code: string } }> };
     assert.equal(bareBody.data, undefined);
@@ -120,9 +139,15 @@ describe('the platform through the router (embedded adapters)', () => {
     await training.close();
     const ready = await fetch(`http://127.0.0.1:${platform.router.port}/readyz`);
     assert.equal(ready.status, 503);
-    const report = (await ready.json()) as { ready: boolean; subgraphs: Array<{ name: string; healthy: boolean; error: string | null }> };
+    const report = (await ready.json()) as {
+      ready: boolean;
+      subgraphs: Array<{ name: string; healthy: boolean; error: string | null }>;
+    };
     const unhealthy = report.subgraphs.filter((s) => !s.healthy);
-    assert.deepEqual(unhealthy.map((s) => s.name), ['training']);
+    assert.deepEqual(
+      unhealthy.map((s) => s.name),
+      ['training'],
+    );
     assert.match(unhealthy[0]!.error ?? '', /unreachable/);
 
     const { body } = await graphql(
@@ -132,6 +157,10 @@ describe('the platform through the router (embedded adapters)', () => {
     assert.equal(body.errors?.length, 1);
     assert.match(body.errors![0]!.message, /Subgraph "training" is unavailable/);
     assert.equal(body.errors![0]!.extensions?.['code'], 'SUBGRAPH_UNAVAILABLE');
-    assert.deepEqual(body.data?.['organization'], { name: 'Acme Research' }, 'the healthy part of the query still answers');
+    assert.deepEqual(
+      body.data?.['organization'],
+      { name: 'Acme Research' },
+      'the healthy part of the query still answers',
+    );
   });
 });

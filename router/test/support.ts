@@ -9,22 +9,37 @@ import { allInOneEnvSchema, repoRoot } from '../src/config.js';
 import { startPlatform, type RunningPlatform } from '../src/platform.js';
 
 /** Starts the whole platform in this process on free ports, embedded adapters unless `env` says otherwise. */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<{ platform: RunningPlatform; secret: string }> {
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+): Promise<{ platform: RunningPlatform; secret: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aitip-router-test-'));
   const secret = randomBytes(32).toString('hex');
-  const config = parseConfig('aitip', allInOneEnvSchema, { AITIP_DATA_DIR: dataDir, AITIP_INTERNAL_SECRET: secret, LOG_LEVEL: 'silent', ...env });
+  const config = parseConfig('aitip', allInOneEnvSchema, {
+    AITIP_DATA_DIR: dataDir,
+    AITIP_INTERNAL_SECRET: secret,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const platform = await startPlatform({ ...config, PORT: 0 }, createLogger('aitip-test', 'silent'));
   return { platform, secret };
 }
 
 /** POSTs a GraphQL operation and returns the parsed answer with the response. */
-export async function graphql(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function graphql(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  const body = (await response.json()) as {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
   return { response, body };
 }
 
@@ -34,13 +49,19 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** Runs `npm start`'s entry point as a child process. */
-export function spawnAllInOne(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+export function spawnAllInOne(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [join(repoRoot, 'router/dist/src/all-in-one.js')], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,9 +63,7 @@ async function waitUntilReady(url) {
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
     if (platform && platform.exitCode !== null) {
-      throw new Error(
-        `the platform exited with code ${platform.exitCode} before it was ready:\n${tailOfOutput()}`,
-      );
+      throw new Error(`the platform exited with code ${platform.exitCode} before it was ready:\n${tailOfOutput()}`);
     }
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
@@ -92,9 +90,7 @@ async function stopPlatform() {
   if (timedOut) {
     platform.kill('SIGKILL');
     await exited;
-    throw new Error(
-      `the platform did not exit within ${EXIT_TIMEOUT_MS / 1000} s of SIGINT:\n${tailOfOutput()}`,
-    );
+    throw new Error(`the platform did not exit within ${EXIT_TIMEOUT_MS / 1000} s of SIGINT:\n${tailOfOutput()}`);
   }
 }
 
@@ -131,8 +127,7 @@ before(async () => {
     platform.stderr?.on('data', (chunk) => (platformOutput += chunk));
   }
   assert.ok(
-    existsSync(path.join(webDist, 'index.html')) &&
-      existsSync(path.join(webDist, 'playground.html')),
+    existsSync(path.join(webDist, 'index.html')) && existsSync(path.join(webDist, 'playground.html')),
     'web/dist is not built; run `npm run build -w @aitip/web` first',
   );
   await waitUntilReady(baseUrl);
@@ -181,10 +176,7 @@ test('the status page shows every subgraph healthy', async () => {
     }
 
     // The shell routes on the client: a domain page is an honest placeholder.
-    await page
-      .getByRole('navigation', { name: 'Domains' })
-      .getByRole('link', { name: 'Datasets' })
-      .click();
+    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('heading', { name: 'Datasets' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await page.getByText('Not built yet.').waitFor();
     assert.equal(new URL(page.url()).pathname, '/datasets');
@@ -234,9 +226,7 @@ test('the playground runs a query and shows the response', async () => {
 
 test('the status page says so when the router goes away', async (t) => {
   if (!platform) {
-    t.skip(
-      'AITIP_WEB_TEST_URL is set: the test did not start the platform, so it does not stop it',
-    );
+    t.skip('AITIP_WEB_TEST_URL is set: the test did not start the platform, so it does not stop it');
     return;
   }
   const { page, context } = await openPage();
@@ -244,10 +234,7 @@ test('the status page says so when the router goes away', async (t) => {
     await page.goto(`${baseUrl}/status`);
     await page.getByText('subgraphs healthy').waitFor({ timeout: UI_TIMEOUT_MS });
     await stopPlatform();
-    await page
-      .getByRole('alert')
-      .getByText('Cannot reach the AITIP router.')
-      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('alert').getByText('Cannot reach the AITIP router.').waitFor({ timeout: UI_TIMEOUT_MS });
   } finally {
     await context.close();
   }

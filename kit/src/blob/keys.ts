@@ -29,10 +29,7 @@ export function assertValidKey(key: string): void {
   checkCommon(key, 'blob key');
   for (const segment of key.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') {
-      throw new InputError(
-        'blob key must not contain empty, "." or ".." path segments (nor end with "/")',
-        { key },
-      );
+      throw new InputError('blob key must not contain empty, "." or ".." path segments (nor end with "/")', { key });
     }
   }
 }
@@ -117,8 +114,5 @@ export function attachmentDisposition(filename: string): string {
 }
 
 function encodeRfc5987(value: string): string {
-  return encodeURIComponent(value).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -152,10 +152,7 @@ function contentLength(req: IncomingMessage): number | undefined {
 }
 
 /** One `bytes=` range (start-end, start-, or -suffix); null when absent or not understood. */
-function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | null | 'unsatisfiable' {
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
   if (!header) return null;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return null;

@@ -88,9 +88,7 @@ export class BlobUrlSigner {
     }
     const expiresAt = new Date(Number(expires) * 1000);
     if (Date.now() > expiresAt.getTime()) {
-      throw new ForbiddenError(
-        `this blob URL expired at ${expiresAt.toISOString()}; ask the API for a new one`,
-      );
+      throw new ForbiddenError(`this blob URL expired at ${expiresAt.toISOString()}; ask the API for a new one`);
     }
     return { ...params, expiresAt };
   }

@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import { MAX_PARTS } from './keys.js';
 
 const MiB = 1024 * 1024;
-/** Parts of a streamed upload start at 16 MiB: few requests, little memory per part in flight. */
-export const BASE_PART_SIZE = 16 * MiB;
+/** Parts of a streamed upload start at 8 MiB: few requests, little memory per part in flight. */
+export const BASE_PART_SIZE = 8 * MiB;
 const MAX_PART_SIZE = 5 * 1024 * MiB;
 
 /**
@@ -21,33 +21,28 @@ export function partSizeFor(partNumber: number, totalSize: number | undefined): 
 }
 
 /**
- * Regroups a byte stream into buffers of exactly `sizeOf(n)` bytes (the last one shorter), so at
- * most one part is held here while the consumer uploads the previous ones.
+ * Regroups a byte stream into buffers of exactly `sizeOf(n)` bytes (the last one shorter). Bytes
+ * are copied into one buffer per part as they arrive, so the incoming chunks can be collected at
+ * once and at most one part is held here while the consumer uploads the previous ones. (Untouched
+ * pages of a part buffer are never made resident, so a small body costs little.)
  */
-export async function* partsOf(
-  source: Readable,
-  sizeOf: (partNumber: number) => number,
-): AsyncGenerator<Buffer> {
+export async function* partsOf(source: Readable, sizeOf: (partNumber: number) => number): AsyncGenerator<Buffer> {
   let partNumber = 1;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let part = Buffer.allocUnsafe(sizeOf(partNumber));
+  let filled = 0;
   for await (const chunk of source) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    pending.push(buffer);
-    pendingBytes += buffer.length;
-    let size = sizeOf(partNumber);
-    while (pendingBytes >= size) {
-      const joined = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      const rest = joined.subarray(size);
-      yield joined.subarray(0, size);
-      partNumber++;
-      // copy a small remainder so it does not pin the whole joined buffer
-      pending = rest.length === 0 ? [] : [rest.length < size ? Buffer.from(rest) : rest];
-      pendingBytes = rest.length;
-      size = sizeOf(partNumber);
+    let rest = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    while (rest.length > 0) {
+      const copied = rest.copy(part, filled, 0, Math.min(rest.length, part.length - filled));
+      filled += copied;
+      rest = rest.subarray(copied);
+      if (filled === part.length) {
+        yield part;
+        partNumber++;
+        part = Buffer.allocUnsafe(sizeOf(partNumber));
+        filled = 0;
+      }
     }
   }
-  if (pendingBytes > 0 || partNumber === 1) {
-    yield Buffer.concat(pending, pendingBytes);
-  }
+  if (filled > 0 || partNumber === 1) yield part.subarray(0, filled);
 }

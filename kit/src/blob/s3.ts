@@ -32,14 +32,25 @@ import {
 import { partSizeFor, partsOf } from './parts.js';
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
-/** Parts uploaded at once by a streamed put; with 16 MiB parts that is ~64 MiB in memory. */
-const PARTS_IN_FLIGHT = 3;
+/** Parts uploaded at once by a streamed put; with 8 MiB parts that is ~40 MiB in memory. */
+const PARTS_IN_FLIGHT = 4;
 const DELETE_BATCH = 1000;
 
-/** minio's client, with the part listing it keeps protected made available. */
+type RequestArgs = Parameters<Client['makeRequestAsync']>;
+
+/** minio's client, with its protected part listing exposed and one compatibility fix. */
 class BlobS3Client extends Client {
   uploadedParts(bucket: string, key: string, uploadId: string) {
     return this.listParts(bucket, key, uploadId);
+  }
+
+  override makeRequestAsync(...[options, ...rest]: RequestArgs) {
+    // minio sends `delimiter=` when listing multipart uploads recursively; S3 and MinIO read an
+    // empty delimiter as none, but Swift's s3api groups every upload under one empty prefix.
+    if (options.query?.startsWith('uploads&')) {
+      options = { ...options, query: options.query.replace(/&delimiter=(?=&|$)/, '') };
+    }
+    return super.makeRequestAsync(options, ...rest);
   }
 }
 
@@ -81,61 +92,85 @@ export class S3BlobStore implements BlobStore {
 
   async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
     assertValidKey(key);
-    const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-    const parts = partsOf(source, (n) => partSizeFor(n, opts.size));
     const headers = { 'Content-Type': opts.contentType || DEFAULT_CONTENT_TYPE };
-
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+      if (buffer.length <= partSizeFor(1, buffer.length)) {
+        return this.putSingle(key, buffer, headers, opts.size);
+      }
+      body = Readable.from([buffer]);
+    }
+    const parts = partsOf(body, (n) => partSizeFor(n, opts.size));
     const first = await parts.next();
     const second = first.done ? first : await parts.next();
     if (second.done) {
-      // fits in one part: a single PUT
-      const buffer = first.done ? Buffer.alloc(0) : first.value;
-      checkSize(buffer.length, opts.size);
-      const result = await this.client.putObject(this.bucket, key, buffer, buffer.length, headers);
-      return { key, size: buffer.length, etag: normalizeEtag(result.etag) };
+      return this.putSingle(key, first.done ? Buffer.alloc(0) : first.value, headers, opts.size);
     }
-
     const uploadId = await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
-    const etags: { part: number; etag: string }[] = [];
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
-    let size = 0;
-    let partNumber = 0;
-    const upload = (payload: Buffer) => {
-      const part = ++partNumber;
-      size += payload.length;
-      const task = this.client
-        .uploadPart(
-          { bucketName: this.bucket, objectName: key, uploadID: encodeURIComponent(uploadId), partNumber: part, headers: {} },
-          payload,
-        )
-        .then(
-          (r) => void (etags[part - 1] = { part, etag: r.etag }),
-          (err: unknown) => void (failure ??= err),
-        )
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
-    };
     try {
-      upload(first.value as Buffer);
-      upload(second.value);
-      for await (const payload of { [Symbol.asyncIterator]: () => parts }) {
-        while (inFlight.size >= PARTS_IN_FLIGHT && failure === undefined) await Promise.race(inFlight);
-        if (failure !== undefined) break;
-        upload(payload);
+      async function* all() {
+        yield first.value as Buffer;
+        yield second.value as Buffer;
+        yield* parts;
       }
-      await Promise.all(inFlight);
-      if (failure !== undefined) throw failure;
+      const { size, etags } = await this.uploadParts(key, uploadId, all());
       checkSize(size, opts.size);
       const result = await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags);
       return { key, size, etag: normalizeEtag(result.etag) };
     } catch (err) {
-      await Promise.allSettled(inFlight);
+      await parts.return(undefined); // stops reading the caller's stream
       await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch((abortErr: unknown) => {
         this.logger.warn({ err: abortErr, key, uploadId }, 'could not abort a failed upload');
       });
       throw mapError(err, key);
     }
+  }
+
+  private async putSingle(
+    key: string,
+    buffer: Buffer,
+    headers: Record<string, string>,
+    expectedSize: number | undefined,
+  ): Promise<PutResult> {
+    checkSize(buffer.length, expectedSize);
+    const result = await this.client.putObject(this.bucket, key, buffer, buffer.length, headers);
+    return { key, size: buffer.length, etag: normalizeEtag(result.etag) };
+  }
+
+  /** Uploads parts as they come, a few at a time; settles every request before returning. */
+  private async uploadParts(
+    key: string,
+    uploadId: string,
+    parts: AsyncIterable<Buffer>,
+  ): Promise<{ size: number; etags: { part: number; etag: string }[] }> {
+    const etags: { part: number; etag: string }[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    let size = 0;
+    let part = 0;
+    try {
+      for await (const payload of parts) {
+        while (inFlight.size >= PARTS_IN_FLIGHT && failure === undefined) {
+          await Promise.race(inFlight);
+        }
+        if (failure !== undefined) break;
+        const partNumber = ++part;
+        size += payload.length;
+        const request = { bucketName: this.bucket, objectName: key, partNumber, headers: {} };
+        const task = this.client
+          .uploadPart({ ...request, uploadID: encodeURIComponent(uploadId) }, payload)
+          .then(
+            (r) => void (etags[partNumber - 1] = { part: partNumber, etag: r.etag }),
+            (err: unknown) => void (failure ??= err),
+          )
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+    } finally {
+      await Promise.all(inFlight);
+    }
+    if (failure !== undefined) throw failure;
+    return { size, etags };
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<Readable> {
@@ -159,7 +194,13 @@ export class S3BlobStore implements BlobStore {
     try {
       const info = await this.client.statObject(this.bucket, key);
       const contentType = (info.metaData['content-type'] as string | undefined) ?? DEFAULT_CONTENT_TYPE;
-      return { key, size: info.size, etag: normalizeEtag(info.etag), contentType, lastModified: info.lastModified };
+      return {
+        key,
+        size: info.size,
+        etag: normalizeEtag(info.etag),
+        contentType,
+        lastModified: info.lastModified,
+      };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;

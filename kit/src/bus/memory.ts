@@ -1,5 +1,12 @@
 import type { Logger } from '../log.js';
-import type { StreamAppendOptions, Bus, StreamReadOptions, StreamEntry, StreamTailOptions, BusUnsubscribe } from './index.js';
+import type {
+  StreamAppendOptions,
+  Bus,
+  StreamReadOptions,
+  StreamEntry,
+  StreamTailOptions,
+  BusUnsubscribe,
+} from './index.js';
 import { compareStreamIds, DEFAULT_STREAM_MAX_LEN, nextStreamId, STREAM_START } from './stream-id.js';
 
 interface MemoryStream {
@@ -16,7 +23,7 @@ function roundTrip<T>(value: T): T {
 export class MemoryBus implements Bus {
   private readonly channels = new Map<string, Set<(message: unknown) => void>>();
   private readonly streams = new Map<string, MemoryStream>();
-  /** Tails waiting for the next append (or delete, or close). */
+  /** Tails waiting for the next append (or for the bus to close). */
   private readonly waiters = new Map<string, Set<() => void>>();
   private closed = false;
 
@@ -25,9 +32,13 @@ export class MemoryBus implements Bus {
   async publish(channel: string, message: unknown): Promise<void> {
     this.assertOpen();
     const encoded = JSON.stringify(message);
-    for (const handler of this.channels.get(channel) ?? []) {
-      // Delivered on a later tick, as through Redis: a publisher never runs its subscribers' code inline.
+    const handlers = this.channels.get(channel);
+    if (!handlers) return;
+    // Delivered on a later tick, as through Redis: a publisher never runs its subscribers' code inline.
+    // Those subscribed at publish time get it, unless they unsubscribed in between.
+    for (const handler of [...handlers]) {
       setImmediate(() => {
+        if (!handlers.has(handler)) return;
         try {
           handler(JSON.parse(encoded));
         } catch (error) {

@@ -1,6 +1,13 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import type { StreamAppendOptions, Bus, StreamReadOptions, StreamEntry, StreamTailOptions, BusUnsubscribe } from './index.js';
+import type {
+  StreamAppendOptions,
+  Bus,
+  StreamReadOptions,
+  StreamEntry,
+  StreamTailOptions,
+  BusUnsubscribe,
+} from './index.js';
 import { DEFAULT_STREAM_MAX_LEN, STREAM_START } from './stream-id.js';
 
 /** The one field each stream entry is stored under, so any JSON value round-trips exactly. */
@@ -10,6 +17,12 @@ const TAIL_BLOCK_MS = 5_000;
 const TAIL_BATCH = 500;
 
 type RawEntry = [id: string, fields: string[]];
+
+/** The handlers of one channel, and Redis's confirmation of the SUBSCRIBE they share. */
+interface ChannelSubscription {
+  handlers: Set<(message: unknown) => void>;
+  confirmed: Promise<void>;
+}
 
 function decodeEntry([id, fields]: RawEntry): StreamEntry {
   const index = fields.indexOf(ENTRY_FIELD);
@@ -24,7 +37,7 @@ function decodeEntry([id, fields]: RawEntry): StreamEntry {
 export class RedisBus implements Bus {
   private readonly redis: Redis;
   private subscriber?: Redis;
-  private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
+  private readonly channels = new Map<string, ChannelSubscription>();
   private readonly tailConnections = new Set<Redis>();
   private closed = false;
 
@@ -43,19 +56,25 @@ export class RedisBus implements Bus {
   async subscribe(channel: string, handler: (message: unknown) => void): Promise<BusUnsubscribe> {
     const subscriber = this.subscriberConnection();
     const subscription = (message: unknown) => handler(message);
-    let handlers = this.handlers.get(channel);
-    if (!handlers) {
-      handlers = new Set();
-      this.handlers.set(channel, handlers);
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      // Every subscriber of the channel waits for Redis to confirm, so a publish after this is seen.
+      entry = { handlers: new Set(), confirmed: subscriber.subscribe(channel).then(() => undefined) };
+      this.channels.set(channel, entry);
     }
-    handlers.add(subscription);
-    // Resolves once Redis confirmed the subscription, so a publish after this is seen.
-    if (handlers.size === 1) await subscriber.subscribe(channel);
-    const current = handlers;
+    entry.handlers.add(subscription);
+    const current = entry;
+    try {
+      await current.confirmed;
+    } catch (error) {
+      current.handlers.delete(subscription);
+      if (this.channels.get(channel) === current) this.channels.delete(channel);
+      throw error;
+    }
     return async () => {
-      current.delete(subscription);
-      if (current.size > 0 || this.handlers.get(channel) !== current) return;
-      this.handlers.delete(channel);
+      current.handlers.delete(subscription);
+      if (current.handlers.size > 0 || this.channels.get(channel) !== current) return;
+      this.channels.delete(channel);
       if (!this.closed) await subscriber.unsubscribe(channel);
     };
   }
@@ -126,7 +145,7 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.handlers.clear();
+    this.channels.clear();
     for (const reader of this.tailConnections) reader.disconnect();
     this.tailConnections.clear();
     await Promise.all([this.subscriber?.quit(), this.redis.quit()].filter((quit) => quit !== undefined));
@@ -144,7 +163,7 @@ export class RedisBus implements Bus {
   }
 
   private dispatch(channel: string, raw: string): void {
-    const handlers = this.handlers.get(channel);
+    const handlers = this.channels.get(channel)?.handlers;
     if (!handlers) return;
     let message: unknown;
     try {

@@ -9,9 +9,7 @@ export interface ServiceDatabaseOptions {
   target: DatabaseTarget;
   /** The PostgreSQL schema this service owns; every table it creates lives there. */
   schema: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   logger?: Logger;
   poolSize?: number;

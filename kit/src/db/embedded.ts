@@ -73,11 +73,11 @@ export class EmbeddedPostgres {
 
   /** A module shaped like `pg` (Pool, defaults) for typeorm's `driver` option. */
   driverModule(): unknown {
-    const embedded = this;
+    const lease = (timeoutMs?: number) => this.lease(timeoutMs);
     class Pool extends EventEmitter {
       totalCount = 0;
       connect(callback?: (err: Error | undefined, client?: EmbeddedSession, release?: () => void) => void) {
-        const leased = embedded.lease();
+        const leased = lease();
         if (!callback) return leased;
         leased.then(
           (session) => callback(undefined, session, () => session.release()),
@@ -86,7 +86,7 @@ export class EmbeddedPostgres {
         return undefined;
       }
       async query(sql: string, params?: unknown[]) {
-        const session = await embedded.lease();
+        const session = await lease();
         try {
           return await session.query(sql, params);
         } finally {
@@ -124,12 +124,16 @@ export class EmbeddedSession extends EventEmitter {
     super();
   }
 
-  async query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number; command?: string; fields: unknown[] }> {
+  async query(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: unknown[]; rowCount: number; command?: string; fields: unknown[] }> {
     if (this.released) throw new Error('Query on a released embedded database session.');
     if (!params || params.length === 0) {
       // exec() runs multi-statement scripts (migrations) with the simple protocol
       const results = await this.db.exec(sql);
-      const last = results[results.length - 1] as { rows?: unknown[]; affectedRows?: number; fields?: unknown[] } | undefined;
+      const last = results[results.length - 1] as
+        { rows?: unknown[]; affectedRows?: number; fields?: unknown[] } | undefined;
       const rows = last?.rows ?? [];
       return { rows, rowCount: last?.affectedRows ?? rows.length, command: commandOf(sql), fields: last?.fields ?? [] };
     }

@@ -37,7 +37,8 @@ export function resolveConsumeOptions(options: QueueConsumeOptions = {}): Resolv
     backoffMs: options.backoffMs ?? defaultBackoffMs,
     drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
   };
-  if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1) throw new Error('prefetch must be a positive integer');
+  if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1)
+    throw new Error('prefetch must be a positive integer');
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new Error('maxAttempts must be a positive integer');
   }
@@ -79,6 +80,11 @@ export function describeFailure(error: unknown): string {
 /** Runs a handler in the request scope of the message; messages sent outside a request use their own id. */
 export function inMessageScope<T>(message: { id: string; requestId?: string }, fn: () => Promise<T>): Promise<T> {
   return runInRequestScope({ requestId: message.requestId ?? message.id }, fn);
+}
+
+/** A payload as it travels: JSON, with `undefined` sent as `null` (JSON has no undefined). */
+export function encodePayload(payload: unknown): string {
+  return JSON.stringify(payload ?? null);
 }
 
 export function newMessageId(): string {

@@ -2,7 +2,14 @@ import type { Logger } from '../log.js';
 import { MemoryQueue } from './memory.js';
 import { RabbitQueue } from './rabbitmq.js';
 
-export { deadLetterQueueName, defaultBackoffMs, DEFAULT_MAX_ATTEMPTS, eventQueueName, EVENTS_EXCHANGE, topicMatches } from './delivery.js';
+export {
+  deadLetterQueueName,
+  defaultBackoffMs,
+  DEFAULT_MAX_ATTEMPTS,
+  eventQueueName,
+  EVENTS_EXCHANGE,
+  topicMatches,
+} from './delivery.js';
 export { MemoryQueue } from './memory.js';
 export { RabbitQueue, type RabbitQueueOptions } from './rabbitmq.js';
 export { QueueUnavailableError } from './rabbitmq-connection.js';

@@ -4,6 +4,7 @@ import {
   CONSUMER_LOST_ERROR,
   deadLetterQueueName,
   describeFailure,
+  encodePayload,
   eventQueueName,
   inMessageScope,
   newMessageId,
@@ -68,7 +69,7 @@ export class MemoryQueue implements Queue {
     this.assertOpen();
     const message: StoredMessage = {
       id: newMessageId(),
-      body: JSON.stringify(payload),
+      body: encodePayload(payload),
       requestId: options.requestId ?? currentRequestId(),
       attempts: 0,
       redelivered: false,
@@ -118,7 +119,14 @@ export class MemoryQueue implements Queue {
     const requestId = options.requestId ?? currentRequestId();
     for (const [queue, patterns] of this.bindings) {
       if (![...patterns].some((pattern) => topicMatches(pattern, routingKey))) continue;
-      this.enqueue(queue, { id, body: JSON.stringify(payload), requestId, routingKey, attempts: 0, redelivered: false });
+      this.enqueue(queue, {
+        id,
+        body: encodePayload(payload),
+        requestId,
+        routingKey,
+        attempts: 0,
+        redelivered: false,
+      });
     }
   }
 
@@ -190,7 +198,8 @@ export class MemoryQueue implements Queue {
       message.redelivered = false;
       message.attempts += 1;
       message.lastError = CONSUMER_LOST_ERROR;
-      if (message.attempts >= consumer.options.maxAttempts) return this.enqueue(deadLetterQueueName(consumer.queue), message);
+      if (message.attempts >= consumer.options.maxAttempts)
+        return this.enqueue(deadLetterQueueName(consumer.queue), message);
     }
     const attempt = message.attempts + 1;
     const delivery: Delivery = { message, abandoned: false, settled: Promise.resolve() };
@@ -217,10 +226,16 @@ export class MemoryQueue implements Queue {
       message.attempts = attempt;
       message.lastError = describeFailure(error);
       if (attempt >= consumer.options.maxAttempts) {
-        this.logger.warn({ queue: consumer.queue, messageId: message.id, attempt, err: error }, 'message dead-lettered');
+        this.logger.warn(
+          { queue: consumer.queue, messageId: message.id, attempt, err: error },
+          'message dead-lettered',
+        );
         this.enqueue(deadLetterQueueName(consumer.queue), message);
       } else {
-        this.logger.info({ queue: consumer.queue, messageId: message.id, attempt, err: error }, 'message will be retried');
+        this.logger.info(
+          { queue: consumer.queue, messageId: message.id, attempt, err: error },
+          'message will be retried',
+        );
         this.enqueueLater(consumer.queue, message, retryDelayMs(consumer.options, attempt));
       }
     }

@@ -49,7 +49,7 @@ export class AmqpSession {
     if (!this.adminChannel) {
       const opening = this.openChannel('admin');
       this.adminChannel = opening;
-      opening.then(
+      void opening.then(
         (channel) => channel.once('close', () => this.adminChannel === opening && (this.adminChannel = undefined)),
         () => this.adminChannel === opening && (this.adminChannel = undefined),
       );
@@ -60,7 +60,9 @@ export class AmqpSession {
   /** Opens a channel that logs its errors instead of crashing the process. */
   async openChannel(purpose: string): Promise<Channel> {
     const channel = await this.model.createChannel();
-    channel.on('error', (error: unknown) => this.logger.warn({ err: error, purpose }, 'RabbitMQ channel closed by an error'));
+    channel.on('error', (error: unknown) =>
+      this.logger.warn({ err: error, purpose }, 'RabbitMQ channel closed by an error'),
+    );
     return channel;
   }
 
@@ -72,7 +74,7 @@ export class AmqpSession {
         await declare(channel);
       });
       this.declared.set(key, declared);
-      declared.catch(() => this.declared.delete(key));
+      void declared.catch(() => this.declared.delete(key));
     }
     return declared;
   }
@@ -82,6 +84,8 @@ export class AmqpSession {
     for (const key of this.declared.keys()) if (key.startsWith(keyPrefix)) this.declared.delete(key);
   }
 }
+
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface AmqpConnectionOptions {
   url: string;
@@ -161,11 +165,17 @@ export class AmqpConnection {
       while (!this.closed && !session) {
         let model: ChannelModel | undefined;
         try {
-          model = await connect(url, { clientProperties: { connection_name: this.options.connectionName } });
+          // The timeout covers a broker that accepts TCP but never answers the handshake.
+          model = await connect(url, {
+            clientProperties: { connection_name: this.options.connectionName },
+            timeout: CONNECT_TIMEOUT_MS,
+          });
           session = await this.openSession(model);
           if (session.closed) throw new Error('the connection closed while it was being opened');
         } catch (error) {
-          await model?.close().catch(() => undefined);
+          session = undefined;
+          // Not awaited: closing a half-open connection can wait for an answer that never comes.
+          void model?.close().catch(() => undefined);
           logger.warn({ err: error, url: redactUrl(url), retryInMs: delay }, 'RabbitMQ unreachable; retrying');
           await sleep(delay, this.closing.signal);
           delay = Math.min(delay * 2, this.options.reconnectMaxMs);
@@ -190,23 +200,21 @@ export class AmqpConnection {
 
   private async openSession(model: ChannelModel): Promise<AmqpSession> {
     let dropped = false;
-    let session: AmqpSession | undefined;
     model.on('error', (error: unknown) => this.options.logger.warn({ err: error }, 'RabbitMQ connection error'));
-    model.once('close', () => {
-      dropped = true;
-      if (session) this.lost(session);
-    });
+    model.once('close', () => (dropped = true));
     const publisher = await model.createConfirmChannel();
-    publisher.on('error', (error: unknown) => this.options.logger.warn({ err: error }, 'RabbitMQ publisher channel error'));
-    session = new AmqpSession(model, publisher, this.options.logger);
-    const opened = session;
+    publisher.on('error', (error: unknown) =>
+      this.options.logger.warn({ err: error }, 'RabbitMQ publisher channel error'),
+    );
+    const session = new AmqpSession(model, publisher, this.options.logger);
+    if (dropped) throw new Error('the connection closed while it was being opened');
+    model.once('close', () => this.lost(session));
     // Without its publisher a session is useless: start over on a fresh connection.
     publisher.once('close', () => {
-      if (opened.closed) return;
-      this.lost(opened);
-      model.close().catch(() => undefined);
+      if (session.closed) return;
+      this.lost(session);
+      void model.close().catch(() => undefined);
     });
-    if (dropped) throw new Error('the connection closed while it was being opened');
     return session;
   }
 

@@ -1,24 +1,16 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../log.js';
-import { REQUEST_ID_HEADER } from '../request-scope.js';
 import {
   CONSUMER_LOST_ERROR,
   describeFailure,
   inMessageScope,
-  newMessageId,
   retryDelayMs,
   sleep,
   type ResolvedConsumeOptions,
 } from './delivery.js';
 import type { DomainEventMessage } from './index.js';
 import type { AmqpSession } from './rabbitmq-connection.js';
-
-/** How many attempts a message has been through, carried across retries. */
-export const ATTEMPTS_HEADER = 'x-attempts';
-/** The error of the last failed attempt. */
-export const LAST_ERROR_HEADER = 'x-last-error';
-/** A domain event's routing key, kept because retries travel through the default exchange. */
-export const EVENT_KEY_HEADER = 'x-event-key';
+import { readDelivery } from './rabbitmq-messages.js';
 
 /** Where a message that will not be acknowledged as handled goes next. */
 export type Forwarding = { to: 'dead-letters' } | { to: 'retry'; delayMs: number };
@@ -96,7 +88,10 @@ export class RabbitConsumer {
     const { channel, consumerTag } = this;
     if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
     const drainTimeout = new AbortController();
-    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(this.spec.options.drainTimeoutMs, drainTimeout.signal)]);
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      sleep(this.spec.options.drainTimeoutMs, drainTimeout.signal),
+    ]);
     drainTimeout.abort();
     // Closing the channel makes the broker redeliver whatever is still unacknowledged.
     await channel?.close().catch(() => undefined);
@@ -115,8 +110,11 @@ export class RabbitConsumer {
     setTimeout(() => {
       const session = this.host.currentSession();
       if (session && !this.stopped) {
-        this.start(session).catch((error: unknown) =>
-          this.logger.warn({ err: error, queue: this.spec.queue }, 'restarting a consumer failed; will retry on reconnect'),
+        void this.start(session).catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, queue: this.spec.queue },
+            'restarting a consumer failed; will retry on reconnect',
+          ),
         );
       }
     }, CHANNEL_RESTART_DELAY_MS).unref();
@@ -129,29 +127,24 @@ export class RabbitConsumer {
 
   private async handle(session: AmqpSession, channel: Channel, message: ConsumeMessage): Promise<void> {
     const { queue, options } = this.spec;
-    const headers = message.properties.headers ?? {};
-    const previousAttempts = Number(headers[ATTEMPTS_HEADER] ?? 0) || 0;
+    const { id, requestId, routingKey, previousAttempts } = readDelivery(message);
     if (message.fields.redelivered) {
       // Its previous delivery ended without an acknowledgement (a consumer died): that counts as an attempt.
+      // Sent on as a copy carrying the count, so a message that kills every consumer still ends in the DLQ.
       const attempts = previousAttempts + 1;
-      const forwarding: Forwarding = attempts >= options.maxAttempts ? { to: 'dead-letters' } : { to: 'retry', delayMs: 0 };
+      const forwarding: Forwarding =
+        attempts >= options.maxAttempts ? { to: 'dead-letters' } : { to: 'retry', delayMs: 0 };
       return this.forward(session, channel, message, { attempts, error: CONSUMER_LOST_ERROR }, forwarding);
     }
     const attempt = previousAttempts + 1;
-    const scope = {
-      id: typeof message.properties.messageId === 'string' ? message.properties.messageId : newMessageId(),
-      requestId: typeof headers[REQUEST_ID_HEADER] === 'string' ? (headers[REQUEST_ID_HEADER] as string) : undefined,
-    };
-    const routingKey =
-      typeof headers[EVENT_KEY_HEADER] === 'string' ? (headers[EVENT_KEY_HEADER] as string) : message.fields.routingKey;
     try {
-      await inMessageScope(scope, async () => {
+      await inMessageScope({ id, requestId }, async () => {
         const payload: unknown = JSON.parse(message.content.toString('utf8'));
-        await this.spec.handler({ ...scope, payload, attempt, routingKey });
+        await this.spec.handler({ id, requestId, payload, attempt, routingKey });
       });
     } catch (error) {
       const last = attempt >= options.maxAttempts;
-      const log = { err: error, queue, messageId: scope.id, requestId: scope.requestId, attempt };
+      const log = { err: error, queue, messageId: id, requestId, attempt };
       if (last) this.logger.warn(log, 'message failed its last attempt; dead-lettered');
       else this.logger.info(log, 'message failed; will be retried');
       const forwarding: Forwarding = last
@@ -189,7 +182,10 @@ export class RabbitConsumer {
       channel.ack(message);
     } catch (error) {
       // The channel closed while the handler ran; the broker redelivers the message.
-      this.logger.warn({ err: error, queue: this.spec.queue }, 'could not acknowledge; the message will be redelivered');
+      this.logger.warn(
+        { err: error, queue: this.spec.queue },
+        'could not acknowledge; the message will be redelivered',
+      );
     }
   }
 }

@@ -1,11 +1,10 @@
-import type { Channel, ConsumeMessage, GetMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../log.js';
-import { currentRequestId, REQUEST_ID_HEADER } from '../request-scope.js';
 import {
   deadLetterQueueName,
+  encodePayload,
   eventQueueName,
   EVENTS_EXCHANGE,
-  newMessageId,
   resolveConsumeOptions,
 } from './delivery.js';
 import type {
@@ -18,15 +17,8 @@ import type {
   QueueSendOptions,
 } from './index.js';
 import { AmqpConnection, type AmqpSession } from './rabbitmq-connection.js';
-import {
-  ATTEMPTS_HEADER,
-  EVENT_KEY_HEADER,
-  LAST_ERROR_HEADER,
-  RabbitConsumer,
-  type ConsumerHost,
-  type ConsumerSpec,
-  type Forwarding,
-} from './rabbitmq-consumer.js';
+import { EVENT_KEY_HEADER, newMessageProperties, nextHopProperties, toDeadLetter } from './rabbitmq-messages.js';
+import { RabbitConsumer, type ConsumerHost, type ConsumerSpec, type Forwarding } from './rabbitmq-consumer.js';
 
 export interface RabbitQueueOptions {
   url: string;
@@ -40,20 +32,9 @@ export interface RabbitQueueOptions {
   connectionName?: string;
 }
 
-/** Headers a message keeps when it is retried or dead-lettered; the broker's own (x-death) are dropped. */
-const CARRIED_HEADERS = [REQUEST_ID_HEADER, EVENT_KEY_HEADER];
-
 /** The queue that holds a retry for `delayMs` before dead-lettering it back to `queue`. */
 function delayQueueName(queue: string, delayMs: number): string {
   return `${queue}.delay.${delayMs}`;
-}
-
-function parseBody(content: Buffer): unknown {
-  try {
-    return JSON.parse(content.toString('utf8'));
-  } catch {
-    return content.toString('utf8');
-  }
 }
 
 /**
@@ -84,8 +65,8 @@ export class RabbitQueue implements Queue, ConsumerHost {
   }
 
   async send(queue: string, payload: unknown, options: QueueSendOptions = {}): Promise<void> {
-    const content = Buffer.from(JSON.stringify(payload));
-    const properties = this.newMessageProperties(options.requestId);
+    const content = Buffer.from(encodePayload(payload));
+    const properties = newMessageProperties(options.requestId);
     const delayMs = Math.max(0, Math.round(options.delayMs ?? 0));
     await this.publishConfirmed(`sending to "${queue}"`, async (session) => {
       await this.declareWorkQueue(session, queue);
@@ -115,7 +96,7 @@ export class RabbitQueue implements Queue, ConsumerHost {
       for (;;) {
         const message = await channel.get(deadLetterQueueName(queue), { noAck: false });
         if (!message) return letters;
-        letters.push(this.toDeadLetter(message));
+        letters.push(toDeadLetter(message));
       }
     });
   }
@@ -129,7 +110,7 @@ export class RabbitQueue implements Queue, ConsumerHost {
       while (moved < messageCount) {
         const message = await channel.get(deadLetterQueueName(queue), { noAck: false });
         if (!message) break;
-        await session.publish('', queue, message.content, this.copyProperties(message, { attempts: 0 }));
+        await session.publish('', queue, message.content, nextHopProperties(message, { attempts: 0 }));
         channel.ack(message);
         moved += 1;
       }
@@ -138,8 +119,8 @@ export class RabbitQueue implements Queue, ConsumerHost {
   }
 
   async publishEvent(routingKey: string, payload: unknown, options: { requestId?: string } = {}): Promise<void> {
-    const content = Buffer.from(JSON.stringify(payload));
-    const properties = this.newMessageProperties(options.requestId, { [EVENT_KEY_HEADER]: routingKey });
+    const content = Buffer.from(encodePayload(payload));
+    const properties = newMessageProperties(options.requestId, { [EVENT_KEY_HEADER]: routingKey });
     await this.publishConfirmed(`publishing event "${routingKey}"`, async (session) => {
       await this.declareEventsExchange(session);
       await session.publish(EVENTS_EXCHANGE, routingKey, content, properties);
@@ -180,7 +161,7 @@ export class RabbitQueue implements Queue, ConsumerHost {
   }
 
   async ping(): Promise<void> {
-    const session = await this.connection.ready(2_000, 'answering a ping');
+    const session = await this.connection.ready(Math.min(2_000, this.unavailableTimeoutMs), 'answering a ping');
     // A round trip, so a half-open connection does not pass for a live one.
     await this.declareEventsExchange(session);
     const channel = await session.admin();
@@ -204,23 +185,24 @@ export class RabbitQueue implements Queue, ConsumerHost {
     failure: { attempts: number; error: string },
     forwarding: Forwarding,
   ): Promise<void> {
-    const properties = this.copyProperties(message, failure);
+    const properties = nextHopProperties(message, failure);
     if (forwarding.to === 'dead-letters') {
       await this.declareWorkQueue(session, queue);
       return session.publish('', deadLetterQueueName(queue), message.content, properties);
     }
-    const target =
-      forwarding.delayMs > 0 ? await this.declareDelayQueue(session, queue, forwarding.delayMs) : queue;
+    const target = forwarding.delayMs > 0 ? await this.declareDelayQueue(session, queue, forwarding.delayMs) : queue;
     await session.publish('', target, message.content, properties);
   }
 
   private async startConsumer(spec: ConsumerSpec): Promise<QueueConsumer> {
     const consumer = new RabbitConsumer(spec, this, this.logger);
     this.consumers.add(consumer);
-    const session = await this.connection.ready(this.unavailableTimeoutMs, `consuming "${spec.queue}"`).catch((error) => {
-      this.consumers.delete(consumer);
-      throw error;
-    });
+    const session = await this.connection
+      .ready(this.unavailableTimeoutMs, `consuming "${spec.queue}"`)
+      .catch((error) => {
+        this.consumers.delete(consumer);
+        throw error;
+      });
     try {
       await consumer.start(session);
     } catch (error) {
@@ -241,7 +223,9 @@ export class RabbitQueue implements Queue, ConsumerHost {
   private async restoreConsumers(session: AmqpSession): Promise<void> {
     await Promise.all(
       [...this.consumers].map((consumer) =>
-        consumer.start(session).catch((error: unknown) => this.logger.error({ err: error }, 'could not restore a consumer')),
+        consumer
+          .start(session)
+          .catch((error: unknown) => this.logger.error({ err: error }, 'could not restore a consumer')),
       ),
     );
   }
@@ -262,7 +246,10 @@ export class RabbitQueue implements Queue, ConsumerHost {
     }
   }
 
-  private async withChannel<T>(purpose: string, use: (session: AmqpSession, channel: Channel) => Promise<T>): Promise<T> {
+  private async withChannel<T>(
+    purpose: string,
+    use: (session: AmqpSession, channel: Channel) => Promise<T>,
+  ): Promise<T> {
     const session = await this.connection.ready(this.unavailableTimeoutMs, purpose);
     const channel = await session.openChannel(purpose);
     try {
@@ -280,7 +267,9 @@ export class RabbitQueue implements Queue, ConsumerHost {
   }
 
   private declareEventsExchange(session: AmqpSession): Promise<void> {
-    return session.declareOnce('exchange', (channel) => channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true }));
+    return session.declareOnce('exchange', (channel) =>
+      channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true }),
+    );
   }
 
   /**
@@ -303,45 +292,5 @@ export class RabbitQueue implements Queue, ConsumerHost {
     known.add(name);
     this.delayQueues.set(queue, known);
     return name;
-  }
-
-  private newMessageProperties(requestId: string | undefined, extraHeaders: MessagePropertyHeaders = {}): Options.Publish {
-    const headers: MessagePropertyHeaders = { ...extraHeaders, [ATTEMPTS_HEADER]: 0 };
-    const id = requestId ?? currentRequestId();
-    if (id !== undefined) headers[REQUEST_ID_HEADER] = id;
-    return {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: newMessageId(),
-      timestamp: Math.floor(Date.now() / 1000),
-      headers,
-    };
-  }
-
-  /** The message's properties for its next hop, with the attempt count (and error) it carries there. */
-  private copyProperties(message: ConsumeMessage | GetMessage, failure: { attempts: number; error?: string }): Options.Publish {
-    const original = message.properties.headers ?? {};
-    const headers: MessagePropertyHeaders = { [ATTEMPTS_HEADER]: failure.attempts };
-    for (const name of CARRIED_HEADERS) if (original[name] !== undefined) headers[name] = original[name];
-    if (failure.error !== undefined) headers[LAST_ERROR_HEADER] = failure.error;
-    return {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: typeof message.properties.messageId === 'string' ? message.properties.messageId : newMessageId(),
-      timestamp: message.properties.timestamp ?? Math.floor(Date.now() / 1000),
-      headers,
-    };
-  }
-
-  private toDeadLetter(message: GetMessage): DeadLetter {
-    const headers = message.properties.headers ?? {};
-    const requestId = headers[REQUEST_ID_HEADER];
-    return {
-      id: typeof message.properties.messageId === 'string' ? message.properties.messageId : '',
-      payload: parseBody(message.content),
-      error: String(headers[LAST_ERROR_HEADER] ?? ''),
-      attempts: Number(headers[ATTEMPTS_HEADER] ?? 0),
-      requestId: typeof requestId === 'string' ? requestId : undefined,
-    };
   }
 }

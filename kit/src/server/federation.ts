@@ -14,9 +14,7 @@ const federationLink =
 export type ReferenceResolver<TContext> = (reference: Record<string, unknown>, context: TContext) => unknown;
 
 export interface FederatedSchemaOptions<TContext> {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers: NonEmptyArray<Function>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   /** `__resolveReference` per entity type name. */
   referenceResolvers?: Record<string, ReferenceResolver<TContext>>;
@@ -47,7 +45,9 @@ function resolverContainer(instances: object[] | undefined): BuildSchemaOptions[
  * printed with its directives, prefixed with the federation @link, and handed with its
  * resolvers map (plus the reference resolvers) to @apollo/subgraph.
  */
-export async function buildFederatedSchema<TContext>(options: FederatedSchemaOptions<TContext>): Promise<GraphQLSchema> {
+export async function buildFederatedSchema<TContext>(
+  options: FederatedSchemaOptions<TContext>,
+): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,

@@ -34,7 +34,12 @@ export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): 
 }
 
 /** Writes a JSON answer. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -45,7 +50,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** A GraphQL-shaped error answer for failures before execution (auth, body, limits). */
-export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): void {
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 

@@ -2,7 +2,10 @@ import { Histogram, Registry } from 'prom-client';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
 /** Prometheus histogram of GraphQL operations by name, type and outcome, as an Apollo plugin. */
-export function operationMetricsPlugin<TContext extends BaseContext>(registry: Registry, service: string): ApolloServerPlugin<TContext> {
+export function operationMetricsPlugin<TContext extends BaseContext>(
+  registry: Registry,
+  service: string,
+): ApolloServerPlugin<TContext> {
   const histogram = new Histogram({
     name: 'aitip_graphql_operation_duration_seconds',
     help: 'GraphQL operations served, by operation name, type and outcome',

@@ -21,7 +21,10 @@ export async function checkReadiness(checks: ReadinessChecks, timeoutMs = 2000):
         ]);
         return [name, { ok: true, latencyMs: Math.round(performance.now() - started) }] as const;
       } catch (err) {
-        return [name, { ok: false, error: (err as Error).message, latencyMs: Math.round(performance.now() - started) }] as const;
+        return [
+          name,
+          { ok: false, error: (err as Error).message, latencyMs: Math.round(performance.now() - started) },
+        ] as const;
       } finally {
         clearTimeout(timer);
       }

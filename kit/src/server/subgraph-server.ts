@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -39,13 +42,20 @@ export interface RunningServer {
  * Serves one Federation 2 subgraph: GraphQL over HTTP and graphql-ws on `/graphql`, `/healthz`,
  * `/readyz`, Prometheus `/metrics`. GraphQL calls without a valid router-signed identity are refused.
  */
-export async function startSubgraphServer(options: SubgraphServerOptions, listen: { host?: string; port: number }): Promise<RunningServer> {
+export async function startSubgraphServer(
+  options: SubgraphServerOptions,
+  listen: { host?: string; port: number },
+): Promise<RunningServer> {
   const { name, logger, internalSecret } = options;
   const registry = options.registry ?? new Registry();
   const apollo = new ApolloServer<ServiceContext>({
     schema: options.schema,
     formatError: errorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationMetricsPlugin(registry, name)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      operationMetricsPlugin(registry, name),
+    ],
     introspection: true,
     // the process entry point owns signal handling and closes every server in order
     stopOnTerminationSignals: false,
@@ -104,7 +114,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions, listen
     {
       schema: options.schema,
       onConnect: (ctx) => {
-        const header = ctx.extra.request.headers[IDENTITY_HEADER] ?? (ctx.connectionParams?.[IDENTITY_HEADER] as string | undefined);
+        const header =
+          ctx.extra.request.headers[IDENTITY_HEADER] ?? (ctx.connectionParams?.[IDENTITY_HEADER] as string | undefined);
         try {
           ctx.extra.identity = verifyIdentity(header, internalSecret);
           ctx.extra.requestId = requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]);

@@ -20,8 +20,13 @@ export const agentSubgraph: SubgraphDefinition = {
     const agentTaskStore = deps && new AgentTaskStore(deps.db);
     return buildFederatedSchema({
       resolvers: [ConversationResolver, AgentTaskResolver],
-      resolverInstances: conversationStore && agentTaskStore && [new ConversationResolver(conversationStore), new AgentTaskResolver(agentTaskStore)],
-      referenceResolvers: conversationStore && agentTaskStore && { Conversation: conversationReference(conversationStore), AgentTask: agentTaskReference(agentTaskStore) },
+      resolverInstances: conversationStore &&
+        agentTaskStore && [new ConversationResolver(conversationStore), new AgentTaskResolver(agentTaskStore)],
+      referenceResolvers: conversationStore &&
+        agentTaskStore && {
+          Conversation: conversationReference(conversationStore),
+          AgentTask: agentTaskReference(agentTaskStore),
+        },
     });
   },
 };

@@ -20,8 +20,13 @@ export const datasetsSubgraph: SubgraphDefinition = {
     const datasetVersionStore = deps && new DatasetVersionStore(deps.db);
     return buildFederatedSchema({
       resolvers: [DatasetResolver, DatasetVersionResolver],
-      resolverInstances: datasetStore && datasetVersionStore && [new DatasetResolver(datasetStore), new DatasetVersionResolver(datasetVersionStore)],
-      referenceResolvers: datasetStore && datasetVersionStore && { Dataset: datasetReference(datasetStore), DatasetVersion: datasetVersionReference(datasetVersionStore) },
+      resolverInstances: datasetStore &&
+        datasetVersionStore && [new DatasetResolver(datasetStore), new DatasetVersionResolver(datasetVersionStore)],
+      referenceResolvers: datasetStore &&
+        datasetVersionStore && {
+          Dataset: datasetReference(datasetStore),
+          DatasetVersion: datasetVersionReference(datasetVersionStore),
+        },
     });
   },
 };

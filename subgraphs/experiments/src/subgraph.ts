@@ -20,8 +20,10 @@ export const experimentsSubgraph: SubgraphDefinition = {
     const runStore = deps && new RunStore(deps.db);
     return buildFederatedSchema({
       resolvers: [ExperimentResolver, RunResolver],
-      resolverInstances: experimentStore && runStore && [new ExperimentResolver(experimentStore), new RunResolver(runStore)],
-      referenceResolvers: experimentStore && runStore && { Experiment: experimentReference(experimentStore), Run: runReference(runStore) },
+      resolverInstances: experimentStore &&
+        runStore && [new ExperimentResolver(experimentStore), new RunResolver(runStore)],
+      referenceResolvers: experimentStore &&
+        runStore && { Experiment: experimentReference(experimentStore), Run: runReference(runStore) },
     });
   },
 };

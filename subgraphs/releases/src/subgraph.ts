@@ -20,8 +20,16 @@ export const releasesSubgraph: SubgraphDefinition = {
     const modelVersionStore = deps && new ModelVersionStore(deps.db);
     return buildFederatedSchema({
       resolvers: [RegisteredModelResolver, ModelVersionResolver],
-      resolverInstances: registeredModelStore && modelVersionStore && [new RegisteredModelResolver(registeredModelStore), new ModelVersionResolver(modelVersionStore)],
-      referenceResolvers: registeredModelStore && modelVersionStore && { RegisteredModel: registeredModelReference(registeredModelStore), ModelVersion: modelVersionReference(modelVersionStore) },
+      resolverInstances: registeredModelStore &&
+        modelVersionStore && [
+          new RegisteredModelResolver(registeredModelStore),
+          new ModelVersionResolver(modelVersionStore),
+        ],
+      referenceResolvers: registeredModelStore &&
+        modelVersionStore && {
+          RegisteredModel: registeredModelReference(registeredModelStore),
+          ModelVersion: modelVersionReference(modelVersionStore),
+        },
     });
   },
 };

@@ -20,8 +20,10 @@ export const resourcesSubgraph: SubgraphDefinition = {
     const nodeStore = deps && new NodeStore(deps.db);
     return buildFederatedSchema({
       resolvers: [NodePoolResolver, NodeResolver],
-      resolverInstances: nodePoolStore && nodeStore && [new NodePoolResolver(nodePoolStore), new NodeResolver(nodeStore)],
-      referenceResolvers: nodePoolStore && nodeStore && { NodePool: nodePoolReference(nodePoolStore), Node: nodeReference(nodeStore) },
+      resolverInstances: nodePoolStore &&
+        nodeStore && [new NodePoolResolver(nodePoolStore), new NodeResolver(nodeStore)],
+      referenceResolvers: nodePoolStore &&
+        nodeStore && { NodePool: nodePoolReference(nodePoolStore), Node: nodeReference(nodeStore) },
     });
   },
 };

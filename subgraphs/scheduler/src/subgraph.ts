@@ -20,8 +20,13 @@ export const schedulerSubgraph: SubgraphDefinition = {
     const priorityClassStore = deps && new PriorityClassStore(deps.db);
     return buildFederatedSchema({
       resolvers: [QueueEntryResolver, PriorityClassResolver],
-      resolverInstances: queueEntryStore && priorityClassStore && [new QueueEntryResolver(queueEntryStore), new PriorityClassResolver(priorityClassStore)],
-      referenceResolvers: queueEntryStore && priorityClassStore && { QueueEntry: queueEntryReference(queueEntryStore), PriorityClass: priorityClassReference(priorityClassStore) },
+      resolverInstances: queueEntryStore &&
+        priorityClassStore && [new QueueEntryResolver(queueEntryStore), new PriorityClassResolver(priorityClassStore)],
+      referenceResolvers: queueEntryStore &&
+        priorityClassStore && {
+          QueueEntry: queueEntryReference(queueEntryStore),
+          PriorityClass: priorityClassReference(priorityClassStore),
+        },
     });
   },
 };

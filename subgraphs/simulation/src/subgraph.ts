@@ -20,8 +20,13 @@ export const simulationSubgraph: SubgraphDefinition = {
     const simulationRunStore = deps && new SimulationRunStore(deps.db);
     return buildFederatedSchema({
       resolvers: [ScenarioResolver, SimulationRunResolver],
-      resolverInstances: scenarioStore && simulationRunStore && [new ScenarioResolver(scenarioStore), new SimulationRunResolver(simulationRunStore)],
-      referenceResolvers: scenarioStore && simulationRunStore && { Scenario: scenarioReference(scenarioStore), SimulationRun: simulationRunReference(simulationRunStore) },
+      resolverInstances: scenarioStore &&
+        simulationRunStore && [new ScenarioResolver(scenarioStore), new SimulationRunResolver(simulationRunStore)],
+      referenceResolvers: scenarioStore &&
+        simulationRunStore && {
+          Scenario: scenarioReference(scenarioStore),
+          SimulationRun: simulationRunReference(simulationRunStore),
+        },
     });
   },
 };

@@ -20,8 +20,10 @@ export const testsSubgraph: SubgraphDefinition = {
     const testRunStore = deps && new TestRunStore(deps.db);
     return buildFederatedSchema({
       resolvers: [TestSuiteResolver, TestRunResolver],
-      resolverInstances: testSuiteStore && testRunStore && [new TestSuiteResolver(testSuiteStore), new TestRunResolver(testRunStore)],
-      referenceResolvers: testSuiteStore && testRunStore && { TestSuite: testSuiteReference(testSuiteStore), TestRun: testRunReference(testRunStore) },
+      resolverInstances: testSuiteStore &&
+        testRunStore && [new TestSuiteResolver(testSuiteStore), new TestRunResolver(testRunStore)],
+      referenceResolvers: testSuiteStore &&
+        testRunStore && { TestSuite: testSuiteReference(testSuiteStore), TestRun: testRunReference(testRunStore) },
     });
   },
 };

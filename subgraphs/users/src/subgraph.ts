@@ -21,7 +21,8 @@ export const usersSubgraph: SubgraphDefinition = {
     return buildFederatedSchema({
       resolvers: [UserResolver, OrganizationResolver],
       resolverInstances: users && organizations && [new UserResolver(users), new OrganizationResolver(organizations)],
-      referenceResolvers: users && organizations && { User: userReference(users), Organization: organizationReference(organizations) },
+      referenceResolvers: users &&
+        organizations && { User: userReference(users), Organization: organizationReference(organizations) },
     });
   },
 };

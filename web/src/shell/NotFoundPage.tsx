@@ -7,8 +7,8 @@ export function NotFoundPage({ pathname }: { pathname: string }) {
     <section className="page" aria-labelledby="page-title">
       <h2 id="page-title">Page not found</h2>
       <p>
-        There is no page at <code>{pathname}</code>. Go to the{' '}
-        <ShellLink to={STATUS_PATH}>platform status</ShellLink> or pick a domain in the navigation.
+        There is no page at <code>{pathname}</code>. Go to the <ShellLink to={STATUS_PATH}>platform status</ShellLink>{' '}
+        or pick a domain in the navigation.
       </p>
     </section>
   );

@@ -12,8 +12,8 @@ export function PlannedDomainPage({ domain }: { domain: PlannedDomain }) {
         <strong>Planned:</strong> {domain.purpose}
       </p>
       <p>
-        Until then, the <code>{domain.subgraph}</code> subgraph&apos;s part of the API can be
-        explored in the <a href={PLAYGROUND_PATH}>GraphQL playground</a>.
+        Until then, the <code>{domain.subgraph}</code> subgraph&apos;s part of the API can be explored in the{' '}
+        <a href={PLAYGROUND_PATH}>GraphQL playground</a>.
       </p>
     </section>
   );

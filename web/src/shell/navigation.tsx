@@ -38,12 +38,5 @@ export function ShellLink({ to, active = false, onClick, ...anchorProps }: Shell
     event.preventDefault();
     navigate(to);
   }
-  return (
-    <a
-      {...anchorProps}
-      href={to}
-      aria-current={active ? 'page' : undefined}
-      onClick={handleClick}
-    />
-  );
+  return <a {...anchorProps} href={to} aria-current={active ? 'page' : undefined} onClick={handleClick} />;
 }

@@ -40,9 +40,9 @@ export function StatusPage() {
       {readiness.phase === 'unreachable' && (
         <>
           <div className="alert" role="alert">
-            <strong>Cannot reach the AITIP router.</strong> {readiness.reason} Check that the router
-            is running and reachable from this browser; retrying every {refreshSeconds} s (last
-            attempt {formatTime(readiness.checkedAt)}).
+            <strong>Cannot reach the AITIP router.</strong> {readiness.reason} Check that the router is running and
+            reachable from this browser; retrying every {refreshSeconds} s (last attempt{' '}
+            {formatTime(readiness.checkedAt)}).
           </div>
           {readiness.lastReport && (
             <>

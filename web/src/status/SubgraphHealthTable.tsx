@@ -5,13 +5,7 @@ function formatLatency(latencyMs: number | null): string {
 }
 
 /** One row per subgraph: name, health badge, probe latency and the probe's error. */
-export function SubgraphHealthTable({
-  subgraphs,
-  stale = false,
-}: {
-  subgraphs: SubgraphHealth[];
-  stale?: boolean;
-}) {
+export function SubgraphHealthTable({ subgraphs, stale = false }: { subgraphs: SubgraphHealth[]; stale?: boolean }) {
   return (
     <table className={stale ? 'subgraph-table stale' : 'subgraph-table'}>
       <thead>

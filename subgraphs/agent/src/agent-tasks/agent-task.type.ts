@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Long-running work the agent started on a user\'s behalf.' })
+@ObjectType({ description: "Long-running work the agent started on a user's behalf." })
 @Directive('@key(fields: "id")')
 export class AgentTask {
   @Field(() => ID)

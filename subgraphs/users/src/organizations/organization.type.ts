@@ -1,6 +1,8 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'An organization: the namespace (tenant) that owns datasets, jobs, models and deployments.' })
+@ObjectType({
+  description: 'An organization: the namespace (tenant) that owns datasets, jobs, models and deployments.',
+})
 @Directive('@key(fields: "id")')
 export class Organization {
   @Field(() => ID)
