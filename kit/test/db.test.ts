@@ -1,9 +1,6 @@
 import 'reflect-metadata';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   Column,
   Entity,
@@ -12,8 +9,8 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { EmbeddedPostgres, openServiceDatabase, type DatabaseTarget } from '../src/index.js';
-import { createTestDatabase } from '../src/testing/index.js';
+import { openServiceDatabase, type DatabaseTarget } from '../src/index.js';
+import { embeddedTestTarget, postgresTestTarget, type TestDatabaseTarget } from '../src/testing/index.js';
 
 @Entity({ name: 'notes' })
 class Note {
@@ -46,7 +43,7 @@ const open = (target: DatabaseTarget, schema: string) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function contract(name: string, makeTarget: () => Promise<{ target: DatabaseTarget; close(): Promise<void> }>) {
+function contract(name: string, makeTarget: () => Promise<TestDatabaseTarget>) {
   describe(`db contract: ${name}`, () => {
     let target: DatabaseTarget;
     let close: () => Promise<void>;
@@ -146,19 +143,5 @@ function contract(name: string, makeTarget: () => Promise<{ target: DatabaseTarg
   });
 }
 
-contract('PostgreSQL', async () => {
-  const db = await createTestDatabase();
-  return { target: { url: db.url }, close: () => db.drop() };
-});
-
-contract('PGlite (embedded)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aitip-pglite-'));
-  const embedded = await EmbeddedPostgres.open(dir);
-  return {
-    target: { embedded },
-    close: async () => {
-      await embedded.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+contract('PostgreSQL', () => postgresTestTarget());
+contract('PGlite (embedded)', () => embeddedTestTarget());

@@ -1,14 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EmbeddedPostgres, openServiceDatabase, type DatabaseTarget } from '@aitip/kit';
-import { createTestDatabase } from '@aitip/kit/dist/src/testing/index.js';
+import { openServiceDatabase, type DatabaseTarget } from '@aitip/kit';
+import { embeddedTestTarget, postgresTestTarget, type TestDatabaseTarget } from '@aitip/kit/dist/src/testing/index.js';
 import { platformSubgraphs } from '../src/platform-subgraphs.js';
 
 // Every subgraph's migrations go up, down to nothing, and up again, on both databases.
-function migrationSuite(label: string, open: () => Promise<{ target: DatabaseTarget; close(): Promise<void> }>) {
+function migrationSuite(label: string, open: () => Promise<TestDatabaseTarget>) {
   describe(`subgraph migrations on ${label}`, () => {
     let target: DatabaseTarget;
     let close: () => Promise<void>;
@@ -47,19 +44,5 @@ function migrationSuite(label: string, open: () => Promise<{ target: DatabaseTar
   });
 }
 
-migrationSuite('PostgreSQL', async () => {
-  const database = await createTestDatabase('aitip_migrations');
-  return { target: { url: database.url }, close: () => database.drop() };
-});
-
-migrationSuite('PGlite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aitip-migrations-'));
-  const embedded = await EmbeddedPostgres.open(dir);
-  return {
-    target: { embedded },
-    close: async () => {
-      await embedded.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+migrationSuite('PostgreSQL', () => postgresTestTarget('aitip_migrations'));
+migrationSuite('PGlite', () => embeddedTestTarget());
