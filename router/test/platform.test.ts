@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDENTITY_HEADER, signIdentity, systemIdentity } from '@aitip/kit';
+import { createClient } from 'graphql-ws';
+import { WebSocket } from 'ws';
 import type { RunningPlatform } from '../src/platform.js';
 import { graphql, startTestPlatform } from './support.js';
 
@@ -102,6 +104,33 @@ describe('the platform through the router (embedded adapters)', () => {
     });
     assert.equal(signed.status, 200);
     assert.deepEqual(await signed.json(), { data: { organization: { name: 'Acme Research' } } });
+  });
+
+  test('a graphql-ws connection to a subgraph needs the signed identity too', async () => {
+    const users = platform.subgraphs.find((s) => s.name === 'users')!;
+    const wsUrl = users.url.replace('http://', 'ws://');
+    const outcome = (headers: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: class extends WebSocket {
+            constructor(address: string, protocols: string[]) {
+              super(address, protocols, { headers });
+            }
+          },
+          retryAttempts: 0,
+          lazy: false,
+          on: {
+            connected: () => {
+              resolve('connected');
+              void client.dispose();
+            },
+            closed: (event) => resolve(`closed ${(event as { code: number }).code}`),
+          },
+        });
+      });
+    assert.equal(await outcome({}), 'closed 4403');
+    assert.equal(await outcome({ [IDENTITY_HEADER]: signIdentity(systemIdentity, secret) }), 'connected');
   });
 
   test('entity references are resolved in one batch by the owning subgraph', async () => {
