@@ -6,7 +6,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const testDirs = ['kit/dist/test', 'codegen/dist/test', 'router/dist/test', 'cli/dist/test', 'web/test'];
+const testDirs = [
+  'kit/dist/test',
+  'codegen/dist/test',
+  'router/dist/test',
+  'cli/dist/test',
+  'bench/dist/test',
+  'web/test',
+];
 for (const subgraph of readdirSync(join(root, 'subgraphs'))) testDirs.push(`subgraphs/${subgraph}/dist/test`);
 
 const requested = process.argv.slice(2);

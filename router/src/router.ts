@@ -109,7 +109,8 @@ export async function startRouter(
     const started = performance.now();
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const log = logger.child({ requestId });
+    // a child logger per request costs measurable CPU; make one only when it will be used
+    const log = logRequests ? logger.child({ requestId }) : logger;
     let operationName: string | undefined;
     await runInRequestScope({ requestId }, async () => {
       let body: unknown;

@@ -13,6 +13,7 @@ import type { RouterContext } from './context.js';
 export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly inFlight = new Map<string, Promise<{ status: number; text: string }>>();
 
   constructor(
     readonly name: string,
@@ -33,8 +34,36 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       operationName: request.operationName,
       extensions: request.extensions,
     });
-    let status: number;
-    let text: string;
+    const identity = this.signer.sign(context.identity ?? anonymousIdentity);
+    // Identical queries in flight at the same time, for the same identity, share one subgraph
+    // call (as Apollo Router and Hive Gateway do); each caller parses its own copy of the answer.
+    // Mutations are never shared.
+    const key = isQuery(request.query) ? `${identity}\n${body}` : undefined;
+    let pending = key === undefined ? undefined : this.inFlight.get(key);
+    if (!pending) {
+      pending = this.send(body, identity, context.requestId);
+      if (key !== undefined) {
+        this.inFlight.set(key, pending);
+        const forget = () => this.inFlight.delete(key);
+        pending.then(forget, forget);
+      }
+    }
+    const { status, text } = await pending;
+    let parsed: GraphQLResponse;
+    try {
+      parsed = JSON.parse(text) as GraphQLResponse;
+    } catch {
+      throw this.unavailable(`answered HTTP ${status} with a body that is not JSON.`);
+    }
+    if (status >= 500 && !parsed.data && !parsed.errors) throw this.unavailable(`answered HTTP ${status}.`);
+    return parsed;
+  }
+
+  private async send(
+    body: string,
+    identity: string,
+    requestId: string | undefined,
+  ): Promise<{ status: number; text: string }> {
     try {
       const response = await this.pool.request({
         path: this.path,
@@ -42,37 +71,31 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
-          [IDENTITY_HEADER]: this.signer.sign(context.identity ?? anonymousIdentity),
-          ...(context.requestId ? { [REQUEST_ID_HEADER]: context.requestId } : {}),
+          [IDENTITY_HEADER]: identity,
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
         },
         body,
       });
-      status = response.statusCode;
-      text = await response.body.text();
+      return { status: response.statusCode, text: await response.body.text() };
     } catch (err) {
-      throw new GraphQLError(`Subgraph "${this.name}" is unavailable (${this.url}): ${describe(err)}`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
-      });
+      throw this.unavailable(`is unavailable (${this.url}): ${describe(err)}`);
     }
-    let parsed: GraphQLResponse;
-    try {
-      parsed = JSON.parse(text) as GraphQLResponse;
-    } catch {
-      throw new GraphQLError(`Subgraph "${this.name}" answered HTTP ${status} with a body that is not JSON.`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
-      });
-    }
-    if (status >= 500 && !parsed.data && !parsed.errors) {
-      throw new GraphQLError(`Subgraph "${this.name}" answered HTTP ${status}.`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
-      });
-    }
-    return parsed;
+  }
+
+  private unavailable(problem: string): GraphQLError {
+    return new GraphQLError(`Subgraph "${this.name}" ${problem}`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
+    });
   }
 
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** Subgraph operations the gateway plans start with `query` (or `{`); mutations with `mutation`. */
+function isQuery(operation: string | undefined): boolean {
+  return operation !== undefined && /^\s*(query\b|\{)/.test(operation);
 }
 
 function describe(err: unknown): string {

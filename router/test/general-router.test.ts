@@ -27,6 +27,8 @@ const books = [
   { isbn: 'b3', title: 'Notes', authorId: 'a1' },
 ];
 let entityCalls = 0;
+let slowBooksCalls = 0;
+let bumps = 0;
 
 const authorsSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -37,7 +39,8 @@ const booksSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Book @key(fields: "isbn") { isbn: ID! title: String! author: Author! }
   type Author @key(fields: "id") { id: ID! books: [Book!]! }
-  type Query { books: [Book!]! }
+  type Query { books: [Book!]! slowBooks: [Book!]! }
+  type Mutation { bump: Int! }
 `;
 
 async function serve(
@@ -67,7 +70,15 @@ describe('the router as a general federation router', () => {
         Author: { __resolveReference: (ref: { id: string }) => authors.find((a) => a.id === ref.id) },
       }),
       await serve(booksSdl, {
-        Query: { books: () => books },
+        Query: {
+          books: () => books,
+          slowBooks: async () => {
+            slowBooksCalls++;
+            await new Promise((r) => setTimeout(r, 300));
+            return books;
+          },
+        },
+        Mutation: { bump: () => ++bumps },
         Book: { author: (book: { authorId: string }) => ({ __typename: 'Author', id: book.authorId }) },
         Author: {
           __resolveReference: (ref: { id: string }) => {
@@ -115,6 +126,17 @@ describe('the router as a general federation router', () => {
       },
     });
     assert.ok(entityCalls >= 2);
+  });
+
+  test('identical queries in flight share one subgraph call; mutations never do', async () => {
+    const url = `${router.url}/graphql`;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => graphql(url, '{ slowBooks { title } }')));
+    for (const { body } of answers) assert.equal((body.data?.['slowBooks'] as unknown[]).length, 3);
+    assert.equal(slowBooksCalls, 1);
+    const bumped = await Promise.all(Array.from({ length: 5 }, () => graphql(url, 'mutation { bump }')));
+    assert.deepEqual(bumped.map(({ body }) => body.data?.['bump']).sort(), [1, 2, 3, 4, 5]);
+    await graphql(url, '{ slowBooks { title } }');
+    assert.equal(slowBooksCalls, 2, 'a finished call is not reused');
   });
 
   test('`aitip-router --supergraph <file>` serves any supergraph file', async () => {

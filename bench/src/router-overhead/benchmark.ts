@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { IDENTITY_HEADER, printSubgraphSdl, signIdentity, systemIdentity } from '@aitip/kit';
+import { platformSubgraphs } from '@aitip/router';
+import { progress, rotated, type Benchmark, type BenchmarkOptions } from '../harness/benchmark.js';
+import { ChildProcesses, readyMessage, waitUntil, type BenchChild } from '../harness/child-processes.js';
+import { describeFailures, expectGraphQLData, runLoad, type LoadResult, type LoadTarget } from '../harness/load.js';
+import { formatNumber, formatRatio, markdownTable } from '../harness/markdown.js';
+import { benchDirectory, builtEntry, platformEnv } from '../harness/paths.js';
+import { freePort } from '../harness/ports.js';
+import { cpuSeconds, machineNote, waitForIdle } from '../harness/process-usage.js';
+import { median } from '../harness/statistics.js';
+import type { UsersSubgraphReady } from './users-subgraph.js';
+
+/** A way to reach the subgraph: directly, or through one of the routers. */
+interface Path {
+  target: LoadTarget;
+  /** The router process in front of the subgraph, if any. */
+  router?: BenchChild;
+}
+
+interface Sample {
+  load: LoadResult;
+  routerCpuPerRequest: number;
+  subgraphCpuPerRequest: number;
+}
+
+/**
+ * What the router adds to one subgraph call: the users subgraph (real, on PGlite) loaded directly
+ * with a signed identity, and through the AITIP router with and without request logging.
+ */
+export const routerOverhead: Benchmark = {
+  name: 'router-overhead',
+  description: 'latency and throughput the router adds in front of one real subgraph',
+  async run(options: BenchmarkOptions) {
+    const rounds = options.rounds ?? 3;
+    const seconds = options.seconds ?? 8;
+    const levels = options.connections ?? [1, 10];
+    const loadBefore = loadavg()[0] ?? 0;
+    const dir = benchDirectory('router-overhead');
+    const children = new ChildProcesses(dir);
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      progress('starting the users subgraph on embedded PGlite');
+      const subgraph = children.spawn({
+        name: 'users subgraph',
+        command: process.execPath,
+        args: [join(__dirname, 'users-subgraph.js')],
+        env: platformEnv({
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(await freePort()),
+          AITIP_DATA_DIR: join(dir, 'data'),
+          AITIP_INTERNAL_SECRET: secret,
+          LOG_LEVEL: 'warn',
+        }),
+        logFile: join(dir, 'users-subgraph.log'),
+        ipc: true,
+      });
+      const ready = await readyMessage<UsersSubgraphReady>(subgraph, 120_000);
+
+      const users = platformSubgraphs.find((s) => s.name === 'users');
+      if (!users) throw new Error('platformSubgraphs has no users subgraph.');
+      const composed = composeServices([
+        { name: 'users', url: ready.url, typeDefs: parse(await printSubgraphSdl(users)) },
+      ]);
+      if (composed.errors) throw new Error(`Composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
+      const supergraphFile = join(dir, 'supergraph.graphql');
+      writeFileSync(supergraphFile, composed.supergraphSdl);
+
+      const startRouter = async (name: string, logRequests: boolean): Promise<{ child: BenchChild; url: string }> => {
+        const port = await freePort();
+        const router = children.spawn({
+          name,
+          command: process.execPath,
+          args: [builtEntry('router/dist/src/main.js'), '--supergraph', supergraphFile],
+          env: platformEnv({
+            NODE_ENV: 'production',
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            AITIP_INTERNAL_SECRET: secret,
+            AITIP_DATA_DIR: join(dir, name.replace(/\W+/g, '-')),
+            LOG_LEVEL: logRequests ? 'info' : 'warn',
+            LOG_REQUESTS: String(logRequests),
+          }),
+          logFile: join(dir, `${name.replace(/\W+/g, '-')}.log`),
+        });
+        const readyz = `http://127.0.0.1:${port}/readyz`;
+        await waitUntil(router, async () => (await fetch(readyz)).status === 200, 60_000);
+        return { child: router, url: `http://127.0.0.1:${port}/graphql` };
+      };
+      progress('starting the router twice: request logging off, and on');
+      const [quietRouter, loggingRouter] = await Promise.all([
+        startRouter('router (logging off)', false),
+        startRouter('router (request logs)', true),
+      ]);
+
+      const body = JSON.stringify({ query: `{ organization(id: "${ready.organizationId}") { id name } }` });
+      const identity = signIdentity(systemIdentity, secret, 24 * 3600);
+      const paths: Path[] = [
+        { target: { name: 'direct to subgraph', url: ready.url, body, headers: { [IDENTITY_HEADER]: identity } } },
+        { target: { name: 'through router, logging off', url: quietRouter.url, body }, router: quietRouter.child },
+        {
+          target: { name: 'through router, request logs on', url: loggingRouter.url, body },
+          router: loggingRouter.child,
+        },
+      ];
+      for (const path of paths) {
+        path.target.expectBody = await expectGraphQLData(path.target.name, path.target.url, body, path.target.headers);
+      }
+
+      progress('warming up (3 s per path)');
+      for (const path of paths) await runLoad(path.target, { connections: Math.max(...levels), seconds: 3 });
+
+      const samples = new Map<string, Sample[]>();
+      for (let round = 0; round < rounds; round++) {
+        for (const connections of levels) {
+          for (const path of rotated(paths, round)) {
+            progress(
+              `round ${round + 1}/${rounds}, ${connections} connection(s): ${path.target.name} for ${seconds} s`,
+            );
+            const load = await runLoad(path.target, {
+              connections,
+              seconds,
+              probe: () => ({
+                subgraph: cpuSeconds(subgraph.pid),
+                router: path.router ? cpuSeconds(path.router.pid) : NaN,
+              }),
+            });
+            const { before, after, completed } = load.window;
+            await waitForIdle(path.router ? [path.router.pid, subgraph.pid] : [subgraph.pid]);
+            const key = `${connections}|${path.target.name}`;
+            samples.set(key, [
+              ...(samples.get(key) ?? []),
+              {
+                load,
+                routerCpuPerRequest: (after.router - before.router) / completed,
+                subgraphCpuPerRequest: (after.subgraph - before.subgraph) / completed,
+              },
+            ]);
+          }
+        }
+      }
+
+      const out: string[] = [];
+      out.push(`## router-overhead\n`);
+      out.push(
+        `Query \`{ organization(id: "<existing id>") { id name } }\` (one row read from PGlite per request); ` +
+          `${rounds} alternating rounds × ${seconds} s per path; medians over rounds. ` +
+          `"added" = router minus direct in the same round (median of the per-round differences).\n`,
+      );
+      for (const connections of levels) {
+        const direct = samples.get(`${connections}|${paths[0]!.target.name}`)!;
+        const rows = paths.map((path) => {
+          const runs = samples.get(`${connections}|${path.target.name}`)!;
+          const perRound = (f: (s: Sample, d: Sample) => number) => median(runs.map((s, i) => f(s, direct[i]!)));
+          const isDirect = path === paths[0];
+          const ms = (v: number) => `${formatNumber(v)} ms`;
+          const us = (v: number) => (Number.isFinite(v) ? `${formatNumber(v * 1e6)} µs` : '—');
+          return [
+            path.target.name,
+            formatNumber(median(runs.map((s) => s.load.rps))),
+            ms(median(runs.map((s) => s.load.p50))),
+            ms(median(runs.map((s) => s.load.p99))),
+            isDirect ? '—' : ms(perRound((s, d) => s.load.p50 - d.load.p50)),
+            isDirect ? '—' : runs.map((s, i) => formatNumber(s.load.p50 - direct[i]!.load.p50)).join(' / '),
+            isDirect ? '—' : ms(perRound((s, d) => s.load.p99 - d.load.p99)),
+            isDirect ? '1.00×' : formatRatio(perRound((s, d) => s.load.rps / d.load.rps)),
+            us(median(runs.map((s) => s.routerCpuPerRequest))),
+            us(median(runs.map((s) => s.subgraphCpuPerRequest))),
+            describeFailures(runs.map((s) => s.load)),
+          ];
+        });
+        out.push(`### ${connections} connection${connections === 1 ? '' : 's'}\n`);
+        out.push(
+          markdownTable(
+            [
+              'path',
+              'RPS',
+              'p50',
+              'p99',
+              'added p50',
+              'added p50 per round (ms)',
+              'added p99',
+              'RPS ÷ direct',
+              'router CPU / req',
+              'subgraph CPU / req',
+              'failed',
+            ],
+            rows,
+          ) + '\n',
+        );
+      }
+      out.push(`Machine: ${machineNote(loadBefore)}. Target: added p50 ≤ 1 ms.`);
+      process.stdout.write(out.join('\n') + '\n');
+    } finally {
+      progress('stopping child processes');
+      await children.stopAll();
+    }
+  },
+};
