@@ -35,6 +35,7 @@ export const routerEnvSchema = z.object({
   WEB_DIST: z.string().default(resolve(repoRoot, 'web/dist')).describe('the folder of the built web UI'),
   SUBGRAPH_URLS: subgraphUrls,
   LOG_REQUESTS: env.bool(true),
+  DEDUPLICATE_QUERIES: env.bool(true),
 });
 
 /** Environment of the all-in-one process (`npm start`). */

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       logger,
       webDist: config.WEB_DIST,
       logRequests: config.LOG_REQUESTS,
+      deduplicateQueries: config.DEDUPLICATE_QUERIES,
     },
     { host: config.HOST, port: config.PORT },
   );

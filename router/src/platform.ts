@@ -69,6 +69,7 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
         logger,
         webDist: config.WEB_DIST,
         logRequests: config.LOG_REQUESTS,
+        deduplicateQueries: config.DEDUPLICATE_QUERIES,
         handlers: blob instanceof LocalBlobStore ? [(req, res) => handleLocalBlobRequest(blob, req, res)] : [],
       },
       { host: config.HOST, port: config.PORT },

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import {
@@ -40,6 +43,8 @@ export interface RouterOptions {
   handlers?: PathHandler[];
   /** Log one line per GraphQL request (on by default). */
   logRequests?: boolean;
+  /** Let identical subgraph queries in flight at once, for the same identity, share one call (on by default). */
+  deduplicateQueries?: boolean;
 }
 
 export interface RunningRouter {
@@ -69,7 +74,9 @@ export async function startRouter(
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
-      const source = new SubgraphDataSource(name, options.urlOverrides?.[name] ?? url ?? '', signer);
+      const source = new SubgraphDataSource(name, options.urlOverrides?.[name] ?? url ?? '', signer, {
+        deduplicateQueries: options.deduplicateQueries ?? true,
+      });
       dataSources.push(source);
       return source;
     },
@@ -93,7 +100,12 @@ export async function startRouter(
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     formatError: errorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), operationMetricsPlugin(registry, 'router')],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // no HTTP caching of GraphQL answers; computing cache hints for every request costs CPU
+      ApolloServerPluginCacheControlDisabled(),
+      operationMetricsPlugin(registry, 'router'),
+    ],
     introspection: true,
     stopOnTerminationSignals: false,
     // authentication uses the Authorization header, never cookies, so cross-site request forgery

@@ -19,6 +19,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     readonly name: string,
     readonly url: string,
     private readonly signer: IdentitySigner,
+    private readonly options: { deduplicateQueries: boolean } = { deduplicateQueries: true },
   ) {
     const parsed = new URL(url);
     this.path = parsed.pathname + parsed.search;
@@ -38,7 +39,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     // Identical queries in flight at the same time, for the same identity, share one subgraph
     // call (as Apollo Router and Hive Gateway do); each caller parses its own copy of the answer.
     // Mutations are never shared.
-    const key = isQuery(request.query) ? `${identity}\n${body}` : undefined;
+    const key = this.options.deduplicateQueries && isQuery(request.query) ? `${identity}\n${body}` : undefined;
     let pending = key === undefined ? undefined : this.inFlight.get(key);
     if (!pending) {
       pending = this.send(body, identity, context.requestId);

@@ -34,25 +34,29 @@ export const federation: Benchmark = {
     const children = new ChildProcesses(dir);
     const secret = randomBytes(32).toString('base64url');
     const env = (extra: Record<string, string> = {}) => platformEnv({ NODE_ENV: 'production', ...extra });
-    const launchers: GatewayLauncher[] = [
-      {
-        name: 'AITIP router',
-        start: (supergraphFile, port, logFile) =>
-          children.spawn({
-            name: 'AITIP router',
-            command: process.execPath,
-            args: [builtEntry('router/dist/src/main.js'), '--supergraph', supergraphFile],
-            env: env({
-              HOST: '127.0.0.1',
-              PORT: String(port),
-              AITIP_INTERNAL_SECRET: secret,
-              AITIP_DATA_DIR: join(dir, 'router-data'),
-              LOG_LEVEL: 'warn',
-              LOG_REQUESTS: 'false',
-            }),
-            logFile,
+    const aitipRouter = (name: string, shareQueries: boolean): GatewayLauncher => ({
+      name,
+      start: (supergraphFile, port, logFile) =>
+        children.spawn({
+          name,
+          command: process.execPath,
+          args: [builtEntry('router/dist/src/main.js'), '--supergraph', supergraphFile],
+          env: env({
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            AITIP_INTERNAL_SECRET: secret,
+            AITIP_DATA_DIR: join(dir, name.replace(/\W+/g, '-')),
+            LOG_LEVEL: 'warn',
+            LOG_REQUESTS: 'false',
+            DEDUPLICATE_QUERIES: String(shareQueries),
           }),
-      },
+          logFile,
+        }),
+    });
+    const launchers: GatewayLauncher[] = [
+      aitipRouter('AITIP router', true),
+      // the same router with identical in-flight queries not shared, like the two references
+      aitipRouter('AITIP router, no query sharing', false),
       {
         name: '@apollo/gateway',
         start: (supergraphFile, port, logFile) =>

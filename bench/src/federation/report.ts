@@ -51,22 +51,28 @@ export function report(input: {
       describeFailures(runs.map((s) => s.load)),
     ];
   });
-  const ours = samples.get('AITIP router')!;
+  // every AITIP router variant against every other gateway
+  const isOurs = (name: string) => name.startsWith('AITIP router');
   const ratioRows = gateways
-    .filter((g) => g.name !== 'AITIP router')
-    .map((g) => {
-      const peer = samples.get(g.name)!;
-      // ratios within a round, then the median over rounds
-      const r = (f: (s: Sample) => number) => formatRatio(median(ours.map((s, i) => f(s) / f(peer[i]!))));
-      return [
-        `AITIP router ÷ ${g.name}`,
-        r((s) => s.load.rps),
-        r((s) => s.load.p50),
-        r((s) => s.load.p95),
-        r((s) => s.gatewayCpuPerRequest),
-        r((s) => s.gatewayCpuPerRequest + s.subgraphCpuPerRequest),
-      ];
-    });
+    .filter((o) => isOurs(o.name))
+    .flatMap((o) =>
+      gateways
+        .filter((g) => !isOurs(g.name))
+        .map((g) => {
+          const ours = samples.get(o.name)!;
+          const peer = samples.get(g.name)!;
+          // ratios within a round, then the median over rounds
+          const r = (f: (s: Sample) => number) => formatRatio(median(ours.map((s, i) => f(s) / f(peer[i]!))));
+          return [
+            `${o.name} ÷ ${g.name}`,
+            r((s) => s.load.rps),
+            r((s) => s.load.p50),
+            r((s) => s.load.p95),
+            r((s) => s.gatewayCpuPerRequest),
+            r((s) => s.gatewayCpuPerRequest + s.subgraphCpuPerRequest),
+          ];
+        }),
+    );
   const out = [
     '## federation',
     '',

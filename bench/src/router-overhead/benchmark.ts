@@ -72,7 +72,11 @@ export const routerOverhead: Benchmark = {
       const supergraphFile = join(dir, 'supergraph.graphql');
       writeFileSync(supergraphFile, composed.supergraphSdl);
 
-      const startRouter = async (name: string, logRequests: boolean): Promise<{ child: BenchChild; url: string }> => {
+      const startRouter = async (
+        name: string,
+        logRequests: boolean,
+        deduplicate = false,
+      ): Promise<{ child: BenchChild; url: string }> => {
         const port = await freePort();
         const router = children.spawn({
           name,
@@ -86,6 +90,7 @@ export const routerOverhead: Benchmark = {
             AITIP_DATA_DIR: join(dir, name.replace(/\W+/g, '-')),
             LOG_LEVEL: logRequests ? 'info' : 'warn',
             LOG_REQUESTS: String(logRequests),
+            DEDUPLICATE_QUERIES: String(deduplicate),
           }),
           logFile: join(dir, `${name.replace(/\W+/g, '-')}.log`),
         });
@@ -93,10 +98,11 @@ export const routerOverhead: Benchmark = {
         await waitUntil(router, async () => (await fetch(readyz)).status === 200, 60_000);
         return { child: router, url: `http://127.0.0.1:${port}/graphql` };
       };
-      progress('starting the router twice: request logging off, and on');
-      const [quietRouter, loggingRouter] = await Promise.all([
+      progress('starting the router three times: plain, with request logs, with shared identical queries');
+      const [quietRouter, loggingRouter, sharingRouter] = await Promise.all([
         startRouter('router (logging off)', false),
         startRouter('router (request logs)', true),
+        startRouter('router (sharing)', false, true),
       ]);
 
       const body = JSON.stringify({ query: `{ organization(id: "${ready.organizationId}") { id name } }` });
@@ -107,6 +113,10 @@ export const routerOverhead: Benchmark = {
         {
           target: { name: 'through router, request logs on', url: loggingRouter.url, body },
           router: loggingRouter.child,
+        },
+        {
+          target: { name: 'through router, identical queries shared', url: sharingRouter.url, body },
+          router: sharingRouter.child,
         },
       ];
       for (const path of paths) {

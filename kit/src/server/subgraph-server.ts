@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -54,6 +55,8 @@ export async function startSubgraphServer(
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // no HTTP caching of GraphQL answers here; computing cache hints for every field costs CPU
+      ApolloServerPluginCacheControlDisabled(),
       operationMetricsPlugin(registry, name),
     ],
     introspection: true,
