@@ -168,6 +168,24 @@ describe('the platform through the router (embedded adapters)', () => {
     });
   });
 
+  test('the router serves signed URLs of the local blob store', async () => {
+    const { blob } = platform.resources;
+    const onRouter = (url: string) => {
+      const parsed = new URL(url);
+      return `http://127.0.0.1:${platform.router.port}${parsed.pathname}${parsed.search}`;
+    };
+    const put = await fetch(onRouter(await blob.presignPut('tests/hello.txt', 60)), {
+      method: 'PUT',
+      body: 'hello, blob',
+    });
+    assert.equal(put.status, 200);
+    const get = await fetch(onRouter(await blob.presignGet('tests/hello.txt', 60)));
+    assert.equal(get.status, 200);
+    assert.equal(await get.text(), 'hello, blob');
+    const unsigned = await fetch(`http://127.0.0.1:${platform.router.port}/blob/tests/hello.txt`);
+    assert.equal(unsigned.status, 403);
+  });
+
   test('Prometheus metrics count operations by name', async () => {
     await graphql(url, 'query MetricsProbe { __typename }');
     const text = await (await fetch(`http://127.0.0.1:${platform.router.port}/metrics`)).text();
