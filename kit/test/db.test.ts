@@ -9,7 +9,10 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { openServiceDatabase, type DatabaseTarget } from '../src/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataDirectoryInUseError, EmbeddedPostgres, openServiceDatabase, type DatabaseTarget } from '../src/index.js';
 import { embeddedTestTarget, postgresTestTarget, type TestDatabaseTarget } from '../src/testing/index.js';
 
 @Entity({ name: 'notes' })
@@ -145,3 +148,19 @@ function contract(name: string, makeTarget: () => Promise<TestDatabaseTarget>) {
 
 contract('PostgreSQL', () => postgresTestTarget());
 contract('PGlite (embedded)', () => embeddedTestTarget());
+
+test('a second process cannot open an embedded database directory that is in use', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'aitip-lock-')), 'pgdata');
+  const first = await EmbeddedPostgres.open(dir);
+  await assert.rejects(EmbeddedPostgres.open(dir), (err: unknown) => {
+    assert.ok(err instanceof DataDirectoryInUseError);
+    assert.match(
+      (err as Error).message,
+      new RegExp(`in use by process ${process.pid}\\. Stop that AITIP process first`),
+    );
+    return true;
+  });
+  await first.close();
+  const again = await EmbeddedPostgres.open(dir); // released on close
+  await again.close();
+});

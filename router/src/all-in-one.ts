@@ -2,6 +2,7 @@
 import { createLogger } from '@aitip/kit';
 import { allInOneConfig } from './config.js';
 import { startPlatform, type RunningPlatform } from './platform.js';
+import { describeStartupError } from './startup-error.js';
 
 /**
  * `npm start`: every subgraph on a loopback port, the router on PORT, embedded adapters unless
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     platform = await startPlatform(config, logger);
   } catch (err) {
     logger.error({ err }, 'start-up failed');
-    process.stderr.write(`AITIP failed to start: ${(err as Error).message}\n`);
+    process.stderr.write(`AITIP failed to start: ${describeStartupError(err, config.PORT)}\n`);
     process.exit(1);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

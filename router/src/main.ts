@@ -3,6 +3,7 @@ import { createLogger, resolveInternalSecret } from '@aitip/kit';
 import { routerConfig } from './config.js';
 import { startRouter } from './router.js';
 import { readSupergraph } from './supergraph.js';
+import { describeStartupError } from './startup-error.js';
 
 /** The router as its own process (distributed mode): `aitip-router [--supergraph file]`. */
 async function main(): Promise<void> {
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
       deduplicateQueries: config.DEDUPLICATE_QUERIES,
     },
     { host: config.HOST, port: config.PORT },
-  );
+  ).catch((err: unknown) => {
+    throw new Error(describeStartupError(err, config.PORT));
+  });
   logger.info({ url: router.url, supergraph: config.SUPERGRAPH_PATH }, 'router ready');
   const stop = async () => {
     await router.close();

@@ -85,6 +85,34 @@ describe('npm start (the all-in-one process)', () => {
     assert.equal(await stop(second), 0);
   });
 
+  test('a second start on a busy port or a data directory in use is refused with what to do', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aitip-busy-'));
+    const port = await freePort();
+    const first = spawnAllInOne({ PORT: String(port), AITIP_DATA_DIR: dataDir });
+    children.push(first);
+    await waitForOk(`http://127.0.0.1:${port}/readyz`, 90_000, first.output);
+
+    const samePort = spawnAllInOne({ PORT: String(port), AITIP_DATA_DIR: mkdtempSync(join(tmpdir(), 'aitip-busy2-')) });
+    children.push(samePort);
+    assert.equal(await samePort.exited, 1);
+    assert.match(
+      samePort.output(),
+      new RegExp(`AITIP failed to start: Port ${port} is already in use\\. .*PORT=<port>`),
+    );
+
+    const sameData = spawnAllInOne({ PORT: String(await freePort()), AITIP_DATA_DIR: dataDir });
+    children.push(sameData);
+    assert.equal(await sameData.exited, 1);
+    assert.match(
+      sameData.output(),
+      /The embedded database in .* is in use by process \d+\. Stop that AITIP process first/,
+    );
+
+    const { body } = await graphql(`http://127.0.0.1:${port}/graphql`, '{ __typename }');
+    assert.deepEqual(body, { data: { __typename: 'Query' } }, 'the first platform is untouched');
+    assert.equal(await stop(first), 0);
+  });
+
   test('aitip status says clearly when the platform is not reachable', async () => {
     const port = await freePort();
     const result = await run(process.execPath, [cli, '--url', `http://127.0.0.1:${port}`, 'status']).catch(

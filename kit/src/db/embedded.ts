@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDirectory } from './data-dir-lock.js';
 
 /**
  * One embedded PostgreSQL (PGlite) shared by every service in the all-in-one process.
@@ -16,18 +17,27 @@ export class EmbeddedPostgres {
   private leased = false;
   private closed = false;
 
-  private constructor(db: PGlite) {
+  private constructor(
+    db: PGlite,
+    private readonly unlock: () => void,
+  ) {
     this.db = db;
   }
 
   /** Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. */
   static async open(dataDir?: string): Promise<EmbeddedPostgres> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, {
-      // match node-postgres: int8 and numeric come back as strings, never lose precision
-      parsers: { 20: (v: string) => v, 1700: (v: string) => v },
-    });
-    return new EmbeddedPostgres(db);
+    const unlock = dataDir ? lockDataDirectory(dataDir) : () => undefined;
+    try {
+      const db = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, {
+        // match node-postgres: int8 and numeric come back as strings, never lose precision
+        parsers: { 20: (v: string) => v, 1700: (v: string) => v },
+      });
+      return new EmbeddedPostgres(db, unlock);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
 
   /** Waits for exclusive use of the session; `timeoutMs` turns a deadlock into a clear error. */
@@ -109,6 +119,7 @@ export class EmbeddedPostgres {
       await this.db.close();
     } finally {
       session.release();
+      this.unlock();
     }
   }
 }

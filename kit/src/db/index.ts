@@ -1,2 +1,3 @@
 export * from './embedded.js';
 export * from './data-source.js';
+export { DataDirectoryInUseError } from './data-dir-lock.js';
