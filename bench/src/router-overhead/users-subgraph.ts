@@ -1,11 +1,4 @@
-import {
-  createLogger,
-  loadConfig,
-  openPlatformResources,
-  resolveInternalSecret,
-  startSubgraph,
-  subgraphEnvSchema,
-} from '@aitip/kit';
+import { loadConfig, startSubgraphProcess, subgraphEnvSchema } from '@aitip/kit';
 import { usersSubgraph } from '@aitip/subgraph-users';
 
 /** The message this process sends its parent once it serves. */
@@ -21,28 +14,15 @@ export interface UsersSubgraphReady {
  */
 async function main(): Promise<void> {
   const config = loadConfig('bench users subgraph', subgraphEnvSchema(0));
-  const logger = createLogger('users', config.LOG_LEVEL);
-  const internalSecret = resolveInternalSecret(config.AITIP_INTERNAL_SECRET, config.AITIP_DATA_DIR);
-  const resources = await openPlatformResources(config, {
-    logger,
-    signingSecret: internalSecret,
-    publicBaseUrl: config.PUBLIC_URL,
-  });
-  const running = await startSubgraph(usersSubgraph, resources, {
-    host: config.HOST,
-    port: config.PORT,
-    internalSecret,
-    logger,
-  });
-  const rows = (await running.db.query(`INSERT INTO users.organizations (slug, name) VALUES ($1, $2) RETURNING id`, [
-    'bench-org',
-    'Benchmark Organization',
-  ])) as Array<{ id: string }>;
-  const ready: UsersSubgraphReady = { url: `http://127.0.0.1:${running.port}/graphql`, organizationId: rows[0]!.id };
+  const running = await startSubgraphProcess(usersSubgraph, config);
+  const rows = (await running.subgraph.db.query(
+    `INSERT INTO users.organizations (slug, name) VALUES ($1, $2) RETURNING id`,
+    ['bench-org', 'Benchmark Organization'],
+  )) as Array<{ id: string }>;
+  const ready: UsersSubgraphReady = { url: running.subgraph.url, organizationId: rows[0]!.id };
   process.send?.(ready);
   const stop = async () => {
     await running.close();
-    await resources.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
