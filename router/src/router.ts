@@ -74,7 +74,9 @@ export async function startRouter(
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
-      const source = new SubgraphDataSource(name, options.urlOverrides?.[name] ?? url ?? '', signer, {
+      // the same routing URL /readyz checks, overrides applied
+      const routingUrl = subgraphs.find((s) => s.name === name)?.url ?? url ?? '';
+      const source = new SubgraphDataSource(name, routingUrl, signer, {
         deduplicateQueries: options.deduplicateQueries ?? true,
       });
       dataSources.push(source);

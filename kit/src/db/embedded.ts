@@ -73,9 +73,13 @@ export class EmbeddedPostgres {
 
   /** Runs one statement on a short lease (for health checks and scripts). */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.runLeased(sql, params)).rows as T[];
+  }
+
+  private async runLeased(sql: string, params?: unknown[]): ReturnType<EmbeddedSession['query']> {
     const session = await this.lease();
     try {
-      return (await session.query(sql, params)).rows as T[];
+      return await session.query(sql, params);
     } finally {
       session.release();
     }
@@ -84,6 +88,7 @@ export class EmbeddedPostgres {
   /** A module shaped like `pg` (Pool, defaults) for typeorm's `driver` option. */
   driverModule(): unknown {
     const lease = (timeoutMs?: number) => this.lease(timeoutMs);
+    const runLeased = (sql: string, params?: unknown[]) => this.runLeased(sql, params);
     class Pool extends EventEmitter {
       totalCount = 0;
       connect(callback?: (err: Error | undefined, client?: EmbeddedSession, release?: () => void) => void) {
@@ -95,13 +100,8 @@ export class EmbeddedPostgres {
         );
         return undefined;
       }
-      async query(sql: string, params?: unknown[]) {
-        const session = await lease();
-        try {
-          return await session.query(sql, params);
-        } finally {
-          session.release();
-        }
+      query(sql: string, params?: unknown[]) {
+        return runLeased(sql, params);
       }
       end(callback?: (err?: Error) => void) {
         callback?.();
