@@ -118,5 +118,17 @@ export const infrastructureEnv = {
     .min(32)
     .optional()
     .describe('a secret of at least 32 characters shared by the router and subgraphs to sign identities'),
+  AUTH_TOKEN_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      'a secret of at least 32 characters that signs access tokens (the router and the users subgraph must share it)',
+    ),
+  AITIP_MASTER_KEY: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('a key of at least 32 characters that encrypts organization secrets at rest (users subgraph)'),
   LOG_LEVEL: env.logLevel(),
 };

@@ -4,13 +4,26 @@ import { UnauthenticatedError } from './errors.js';
 /** Header carrying the router-signed identity on every subgraph call. */
 export const IDENTITY_HEADER = 'x-aitip-identity';
 
-/** Who is calling, as verified by the router. */
+/**
+ * Who is calling, as verified by the router. `user` is a signed-in person acting in `orgId` with
+ * the scopes of their role; `service` is an API key acting in its organization with its own scopes;
+ * `system` is the platform itself (the router's own lookups, workers).
+ */
 export interface Identity {
   kind: 'anonymous' | 'system' | 'user' | 'service';
+  /** The person signed in (kind `user`), or the person who created the API key (kind `service`). */
   userId?: string;
+  /** The API key in use (kind `service`). */
+  apiKeyId?: string;
+  /** The log-in session (refresh-token family) the access token belongs to (kind `user`). */
+  sessionId?: string;
+  /** The organization (tenant) the call acts in. */
   orgId?: string;
+  /** The caller's role in `orgId` (`owner`, `admin`, `member`, `viewer`); empty for API keys. */
   roles: string[];
   scopes: string[];
+  /** The client's IP address as the router saw it. */
+  clientIp?: string;
 }
 
 export const anonymousIdentity: Identity = { kind: 'anonymous', roles: [], scopes: [] };

@@ -15,3 +15,8 @@ export * from './blob/index.js';
 export * from './reconcile.js';
 export * from './process.js';
 export * from './ids.js';
+export * from './auth/scopes.js';
+export * from './auth/access.js';
+export * from './audit.js';
+export * from './rate-limit/index.js';
+export * from './auth/tokens.js';

@@ -7,6 +7,7 @@ import { createBlobStore, type BlobStore } from './blob/index.js';
 import { EmbeddedPostgres } from './db/embedded.js';
 import type { DatabaseTarget } from './db/data-source.js';
 import type { Logger } from './log.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit/index.js';
 
 /** The adapters a service runs on: embedded by default, real infrastructure when configured. */
 export interface PlatformResources {
@@ -14,6 +15,10 @@ export interface PlatformResources {
   bus: Bus;
   queue: Queue;
   blob: BlobStore;
+  /** Shared by every router instance through Redis, or in-process in the embedded mode. */
+  rateLimiter: RateLimiter;
+  /** Keys for access tokens and organization secrets: configured, or kept in the data directory. */
+  keys: PlatformKeys;
   /** Which implementation each adapter uses, for logs and the status page. */
   modes: {
     database: 'postgres' | 'embedded';
@@ -22,6 +27,14 @@ export interface PlatformResources {
     blob: 's3' | 'local';
   };
   close(): Promise<void>;
+}
+
+/** The platform's own keys. */
+export interface PlatformKeys {
+  /** Signs and verifies access tokens (HS256). */
+  tokenSecret: string;
+  /** Encrypts organization secrets (AES-256-GCM after SHA-256). */
+  masterKey: string;
 }
 
 export interface PlatformResourceConfig {
@@ -34,6 +47,8 @@ export interface PlatformResourceConfig {
   S3_BUCKET: string;
   S3_REGION: string;
   AITIP_DATA_DIR: string;
+  AUTH_TOKEN_SECRET?: string;
+  AITIP_MASTER_KEY?: string;
 }
 
 /**
@@ -41,8 +56,21 @@ export interface PlatformResourceConfig {
  * one, or one generated on first start and kept in the data directory so restarts reuse it.
  */
 export function resolveInternalSecret(configured: string | undefined, dataDir: string): string {
+  return resolveDataDirSecret('internal-secret', configured, dataDir);
+}
+
+/** The configured keys, or ones generated on first start and kept in the data directory. */
+export function resolvePlatformKeys(config: PlatformResourceConfig): PlatformKeys {
+  return {
+    tokenSecret: resolveDataDirSecret('token-secret', config.AUTH_TOKEN_SECRET, config.AITIP_DATA_DIR),
+    masterKey: resolveDataDirSecret('master-key', config.AITIP_MASTER_KEY, config.AITIP_DATA_DIR),
+  };
+}
+
+/** A configured secret, or one generated once and kept (mode 0600) as `<dataDir>/<name>`. */
+export function resolveDataDirSecret(name: string, configured: string | undefined, dataDir: string): string {
   if (configured) return configured;
-  const file = join(resolve(dataDir), 'internal-secret');
+  const file = join(resolve(dataDir), name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(resolve(dataDir), { recursive: true });
   const secret = randomBytes(32).toString('base64url');
@@ -72,6 +100,8 @@ export async function openPlatformResources(
     opened.push(() => bus.close());
     const queue = createQueue({ amqpUrl: config.AMQP_URL, logger });
     opened.push(() => queue.close());
+    const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
+    opened.push(() => rateLimiter.close());
     const s3 =
       config.S3_ENDPOINT && config.S3_ACCESS_KEY && config.S3_SECRET_KEY
         ? {
@@ -102,6 +132,8 @@ export async function openPlatformResources(
       bus,
       queue,
       blob,
+      rateLimiter,
+      keys: resolvePlatformKeys(config),
       modes,
       async close() {
         for (const close of opened.reverse())

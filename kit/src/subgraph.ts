@@ -6,12 +6,17 @@ import type { PlatformResources } from './platform.js';
 import { openServiceDatabase } from './db/data-source.js';
 import { startSubgraphServer, type RunningServer } from './server/subgraph-server.js';
 import type { Registry } from 'prom-client';
+import type { z } from 'zod';
+import { parseConfig } from './config.js';
+import { QueueAuditSink } from './audit.js';
 
 /** What a subgraph's schema factory receives once its database is open. */
 export interface SubgraphDependencies {
   db: DataSource;
   resources: PlatformResources;
   logger: Logger;
+  /** The subgraph's own settings, parsed from the environment with its `settingsSchema`. */
+  settings: Record<string, unknown>;
 }
 
 /** Everything the platform needs to know to run one subgraph. */
@@ -22,6 +27,8 @@ export interface SubgraphDefinition {
   defaultPort: number;
   entities: Function[];
   migrations: Function[];
+  /** Settings of this subgraph alone (e.g. sign-up policy), read from the environment in every mode. */
+  settingsSchema?: z.ZodObject;
   /** Builds the federated schema; `deps` is undefined when the schema is only printed. */
   schema(deps: SubgraphDependencies | undefined): Promise<GraphQLSchema>;
 }
@@ -39,9 +46,23 @@ export interface RunningSubgraph extends RunningServer {
 export async function startSubgraph(
   definition: SubgraphDefinition,
   resources: PlatformResources,
-  options: { host?: string; port: number; internalSecret: string; logger: Logger; registry?: Registry },
+  options: {
+    host?: string;
+    port: number;
+    internalSecret: string;
+    logger: Logger;
+    registry?: Registry;
+    /** Where the subgraph's settings are read (process.env by default). */
+    env?: Record<string, string | undefined>;
+  },
 ): Promise<RunningSubgraph> {
   const logger = options.logger;
+  const settings = definition.settingsSchema
+    ? (parseConfig(`${definition.name} subgraph`, definition.settingsSchema, options.env ?? process.env) as Record<
+        string,
+        unknown
+      >)
+    : {};
   const db = await openServiceDatabase({
     target: resources.database,
     schema: definition.name,
@@ -50,7 +71,7 @@ export async function startSubgraph(
     logger,
   });
   try {
-    const schema = await definition.schema({ db, resources, logger });
+    const schema = await definition.schema({ db, resources, logger, settings });
     const server = await startSubgraphServer(
       {
         name: definition.name,
@@ -58,6 +79,7 @@ export async function startSubgraph(
         internalSecret: options.internalSecret,
         logger,
         registry: options.registry,
+        audit: new QueueAuditSink(resources.queue, logger),
         readiness: {
           database: () => db.query('SELECT 1'),
           bus: () => resources.bus.ping(),

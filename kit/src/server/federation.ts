@@ -4,6 +4,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
 import DataLoader from 'dataloader';
+import { assertEveryRootFieldGuarded } from '../auth/access.js';
 
 /** The federation directives a subgraph may use. */
 const federationLink =
@@ -56,6 +57,7 @@ export async function buildFederatedSchema<TContext>(
     container: resolverContainer(options.resolverInstances),
     ...options.buildOptions,
   });
+  assertEveryRootFieldGuarded(schema);
   const typeDefs = parse(`${federationLink}\n\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {

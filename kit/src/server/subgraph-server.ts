@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { Registry } from 'prom-client';
 import { errorFormatter } from '../errors.js';
+import type { AuditSink } from '../audit.js';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from '../identity.js';
 import type { Logger } from '../log.js';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from '../request-scope.js';
@@ -29,6 +30,8 @@ export interface SubgraphServerOptions {
   /** What /readyz checks (database, bus, queue ...). */
   readiness?: ReadinessChecks;
   registry?: Registry;
+  /** Where `@Audited` mutations record their events. */
+  audit?: AuditSink;
 }
 
 export interface RunningServer {
@@ -49,6 +52,7 @@ export async function startSubgraphServer(
 ): Promise<RunningServer> {
   const { name, logger, internalSecret } = options;
   const registry = options.registry ?? new Registry();
+  const audit = options.audit ? { sink: options.audit, service: name } : undefined;
   const apollo = new ApolloServer<ServiceContext>({
     schema: options.schema,
     formatError: errorFormatter(logger),
@@ -99,7 +103,7 @@ export async function startSubgraphServer(
         if (err instanceof BodyError) return sendGraphQLError(res, err.status, 'BAD_REQUEST', err.message);
         throw err;
       }
-      await executeGraphQL(apollo, req, res, body, async () => ({ identity, requestId, log }));
+      await executeGraphQL(apollo, req, res, body, async () => ({ identity, requestId, log, audit }));
     });
   };
 
@@ -129,7 +133,7 @@ export async function startSubgraphServer(
       },
       context: (ctx): ServiceContext => {
         const requestId = ctx.extra.requestId ?? requestIdFrom(undefined);
-        return { identity: ctx.extra.identity!, requestId, log: logger.child({ requestId }) };
+        return { identity: ctx.extra.identity!, requestId, log: logger.child({ requestId }), audit };
       },
     },
     wss,
