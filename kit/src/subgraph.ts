@@ -31,6 +31,8 @@ export interface SubgraphDefinition {
   settingsSchema?: z.ZodObject;
   /** Builds the federated schema; `deps` is undefined when the schema is only printed. */
   schema(deps: SubgraphDependencies | undefined): Promise<GraphQLSchema>;
+  /** Starts background work (queue consumers, first-run tasks) once the server listens; stopped on close. */
+  workers?(deps: SubgraphDependencies): Promise<{ stop(): Promise<void> }>;
 }
 
 /** The subgraph's SDL as composition reads it (`schema.graphql`). */
@@ -71,7 +73,8 @@ export async function startSubgraph(
     logger,
   });
   try {
-    const schema = await definition.schema({ db, resources, logger, settings });
+    const deps = { db, resources, logger, settings };
+    const schema = await definition.schema(deps);
     const server = await startSubgraphServer(
       {
         name: definition.name,
@@ -89,10 +92,18 @@ export async function startSubgraph(
       },
       { host: options.host, port: options.port },
     );
+    let workers: { stop(): Promise<void> } | undefined;
+    try {
+      workers = await definition.workers?.(deps);
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
     return {
       ...server,
       db,
       async close() {
+        await workers?.stop();
         await server.close();
         await db.destroy();
       },
