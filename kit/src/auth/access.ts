@@ -6,10 +6,7 @@ import { scopeAllows } from './scopes.js';
 
 /** Who may call a root field: anyone, any signed-in principal, holders of scopes, or the platform itself. */
 export type AccessRule =
-  | { kind: 'public' }
-  | { kind: 'authenticated' }
-  | { kind: 'scopes'; scopes: string[] }
-  | { kind: 'system' };
+  { kind: 'public' } | { kind: 'authenticated' } | { kind: 'scopes'; scopes: string[] } | { kind: 'system' };
 
 const ACCESS_EXTENSION = 'aitipAccess';
 
@@ -80,7 +77,8 @@ function accessDecorator(rule: AccessRule): MethodDecorator {
 }
 
 /** The field needs every listed scope in the active organization (e.g. `@Requires('datasets:write')`). */
-export const Requires = (...scopes: [string, ...string[]]): MethodDecorator => accessDecorator({ kind: 'scopes', scopes });
+export const Requires = (...scopes: [string, ...string[]]): MethodDecorator =>
+  accessDecorator({ kind: 'scopes', scopes });
 /** The field needs a signed-in caller but no organization (e.g. `me`, `createOrganization`). */
 export const Authenticated = (): MethodDecorator => accessDecorator({ kind: 'authenticated' });
 /** The field is open to anonymous callers (sign-up, log-in). */

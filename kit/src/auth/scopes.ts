@@ -35,12 +35,7 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 const readScopes = SCOPES.filter((scope) => scope.endsWith(':read') && scope !== 'audit:read');
-const memberScopes = [
-  ...readScopes,
-  ...DOMAINS.map((domain) => `${domain}:write`),
-  'inference:invoke',
-  'keys:write',
-];
+const memberScopes = [...readScopes, ...DOMAINS.map((domain) => `${domain}:write`), 'inference:invoke', 'keys:write'];
 
 const roleScopes: Record<Role, readonly string[]> = {
   viewer: readScopes.filter((scope) => scope !== 'secrets:read'),

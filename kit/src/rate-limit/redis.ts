@@ -51,7 +51,9 @@ export class RedisRateLimiter implements RateLimiter {
     const args: Array<string | number> = [];
     for (const check of checks) args.push(check.limit, check.windowMs);
     const keys = checks.map((check) => `aitip:ratelimit:${check.key}`);
-    const command = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<number[]>>)['aitipRateLimit']!;
+    const command = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<number[]>>)[
+      'aitipRateLimit'
+    ]!;
     const [allowed, index, remaining, resetMs, retryAfterMs] = await command.call(
       this.redis,
       keys.length,
