@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { AgentInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { AgentTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { ConversationEntity } from './conversations/conversation.entity.js';
 import { conversationReference } from './conversations/conversation.reference.js';
 import { ConversationResolver } from './conversations/conversation.resolver.js';
@@ -14,7 +15,7 @@ export const agentSubgraph: SubgraphDefinition = {
   name: 'agent',
   defaultPort: 4106,
   entities: [ConversationEntity, AgentTaskEntity],
-  migrations: [AgentInitial20261126000000],
+  migrations: [AgentInitial20261126000000, AgentTenantIsolation20261126100000],
   async schema(deps) {
     const conversationStore = deps && new ConversationStore(deps.db);
     const agentTaskStore = deps && new AgentTaskStore(deps.db);

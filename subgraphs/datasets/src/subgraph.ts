@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { DatasetsInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { DatasetsTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { DatasetEntity } from './datasets/dataset.entity.js';
 import { datasetReference } from './datasets/dataset.reference.js';
 import { DatasetResolver } from './datasets/dataset.resolver.js';
@@ -14,7 +15,7 @@ export const datasetsSubgraph: SubgraphDefinition = {
   name: 'datasets',
   defaultPort: 4102,
   entities: [DatasetEntity, DatasetVersionEntity],
-  migrations: [DatasetsInitial20261126000000],
+  migrations: [DatasetsInitial20261126000000, DatasetsTenantIsolation20261126100000],
   async schema(deps) {
     const datasetStore = deps && new DatasetStore(deps.db);
     const datasetVersionStore = deps && new DatasetVersionStore(deps.db);

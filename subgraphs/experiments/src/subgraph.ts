@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { ExperimentsInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { ExperimentsTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { ExperimentEntity } from './experiments/experiment.entity.js';
 import { experimentReference } from './experiments/experiment.reference.js';
 import { ExperimentResolver } from './experiments/experiment.resolver.js';
@@ -14,7 +15,7 @@ export const experimentsSubgraph: SubgraphDefinition = {
   name: 'experiments',
   defaultPort: 4105,
   entities: [ExperimentEntity, RunEntity],
-  migrations: [ExperimentsInitial20261126000000],
+  migrations: [ExperimentsInitial20261126000000, ExperimentsTenantIsolation20261126100000],
   async schema(deps) {
     const experimentStore = deps && new ExperimentStore(deps.db);
     const runStore = deps && new RunStore(deps.db);

@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { ReleasesInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { ReleasesTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { RegisteredModelEntity } from './registered-models/registered-model.entity.js';
 import { registeredModelReference } from './registered-models/registered-model.reference.js';
 import { RegisteredModelResolver } from './registered-models/registered-model.resolver.js';
@@ -14,7 +15,7 @@ export const releasesSubgraph: SubgraphDefinition = {
   name: 'releases',
   defaultPort: 4110,
   entities: [RegisteredModelEntity, ModelVersionEntity],
-  migrations: [ReleasesInitial20261126000000],
+  migrations: [ReleasesInitial20261126000000, ReleasesTenantIsolation20261126100000],
   async schema(deps) {
     const registeredModelStore = deps && new RegisteredModelStore(deps.db);
     const modelVersionStore = deps && new ModelVersionStore(deps.db);

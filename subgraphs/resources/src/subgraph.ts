@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { ResourcesInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { ResourcesTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { NodePoolEntity } from './node-pools/node-pool.entity.js';
 import { nodePoolReference } from './node-pools/node-pool.reference.js';
 import { NodePoolResolver } from './node-pools/node-pool.resolver.js';
@@ -14,7 +15,7 @@ export const resourcesSubgraph: SubgraphDefinition = {
   name: 'resources',
   defaultPort: 4109,
   entities: [NodePoolEntity, NodeEntity],
-  migrations: [ResourcesInitial20261126000000],
+  migrations: [ResourcesInitial20261126000000, ResourcesTenantIsolation20261126100000],
   async schema(deps) {
     const nodePoolStore = deps && new NodePoolStore(deps.db);
     const nodeStore = deps && new NodeStore(deps.db);

@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { SchedulerInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { SchedulerTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { QueueEntryEntity } from './queue-entries/queue-entry.entity.js';
 import { queueEntryReference } from './queue-entries/queue-entry.reference.js';
 import { QueueEntryResolver } from './queue-entries/queue-entry.resolver.js';
@@ -14,7 +15,7 @@ export const schedulerSubgraph: SubgraphDefinition = {
   name: 'scheduler',
   defaultPort: 4108,
   entities: [QueueEntryEntity, PriorityClassEntity],
-  migrations: [SchedulerInitial20261126000000],
+  migrations: [SchedulerInitial20261126000000, SchedulerTenantIsolation20261126100000],
   async schema(deps) {
     const queueEntryStore = deps && new QueueEntryStore(deps.db);
     const priorityClassStore = deps && new PriorityClassStore(deps.db);

@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { SimulationInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { SimulationTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { ScenarioEntity } from './scenarios/scenario.entity.js';
 import { scenarioReference } from './scenarios/scenario.reference.js';
 import { ScenarioResolver } from './scenarios/scenario.resolver.js';
@@ -14,7 +15,7 @@ export const simulationSubgraph: SubgraphDefinition = {
   name: 'simulation',
   defaultPort: 4107,
   entities: [ScenarioEntity, SimulationRunEntity],
-  migrations: [SimulationInitial20261126000000],
+  migrations: [SimulationInitial20261126000000, SimulationTenantIsolation20261126100000],
   async schema(deps) {
     const scenarioStore = deps && new ScenarioStore(deps.db);
     const simulationRunStore = deps && new SimulationRunStore(deps.db);

@@ -1,5 +1,6 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { TestsInitial20261126000000 } from '../migrations/20261126000000-initial.js';
+import { TestsTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { TestSuiteEntity } from './test-suites/test-suite.entity.js';
 import { testSuiteReference } from './test-suites/test-suite.reference.js';
 import { TestSuiteResolver } from './test-suites/test-suite.resolver.js';
@@ -14,7 +15,7 @@ export const testsSubgraph: SubgraphDefinition = {
   name: 'tests',
   defaultPort: 4111,
   entities: [TestSuiteEntity, TestRunEntity],
-  migrations: [TestsInitial20261126000000],
+  migrations: [TestsInitial20261126000000, TestsTenantIsolation20261126100000],
   async schema(deps) {
     const testSuiteStore = deps && new TestSuiteStore(deps.db);
     const testRunStore = deps && new TestRunStore(deps.db);

@@ -1,4 +1,5 @@
-import { Arg, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Requires, type ServiceContext } from '@aitip/kit';
 import { Run } from './run.type.js';
 import type { RunStore } from './run.store.js';
 
@@ -7,7 +8,8 @@ export class RunResolver {
   constructor(private readonly store: RunStore) {}
 
   @Query(() => Run, { nullable: true, description: 'A Run by id, or null when there is none.' })
-  async run(@Arg('id', () => ID) id: string): Promise<Run | null> {
-    return this.store.findById(id);
+  @Requires('experiments:read')
+  async run(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<Run | null> {
+    return this.store.findById(ctx.identity.orgId, id);
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Requires, type ServiceContext } from '@aitip/kit';
 import { PriorityClass } from './priority-class.type.js';
 import type { PriorityClassStore } from './priority-class.store.js';
 
@@ -7,7 +8,8 @@ export class PriorityClassResolver {
   constructor(private readonly store: PriorityClassStore) {}
 
   @Query(() => PriorityClass, { nullable: true, description: 'A PriorityClass by id, or null when there is none.' })
-  async priorityClass(@Arg('id', () => ID) id: string): Promise<PriorityClass | null> {
-    return this.store.findById(id);
+  @Requires('scheduler:read')
+  async priorityClass(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<PriorityClass | null> {
+    return this.store.findById(ctx.identity.orgId, id);
   }
 }

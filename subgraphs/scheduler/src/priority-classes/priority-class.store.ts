@@ -1,21 +1,24 @@
-import { In, type DataSource, type Repository } from 'typeorm';
-import { isUuid } from '@aitip/kit';
+import { In, type DataSource } from 'typeorm';
+import { inTenant, isUuid } from '@aitip/kit';
 import { PriorityClassEntity } from './priority-class.entity.js';
 
-/** Reads PriorityClass rows from the scheduler schema. */
+/**
+ * Reads PriorityClass rows from the scheduler schema. Priority classes are platform-wide levels, not tenant data:
+ * every organization sees them (read-only, through the tenant role); a caller outside any organization sees none.
+ */
 export class PriorityClassStore {
-  private readonly repo: Repository<PriorityClassEntity>;
+  constructor(private readonly db: DataSource) {}
 
-  constructor(db: DataSource) {
-    this.repo = db.getRepository(PriorityClassEntity);
+  /** The PriorityClass `id`, or null when there is none or the caller acts in no organization. */
+  async findById(orgId: string | undefined, id: string): Promise<PriorityClassEntity | null> {
+    if (!orgId || !isUuid(orgId) || !isUuid(id)) return null;
+    return inTenant(this.db, orgId, (manager) => manager.findOneBy(PriorityClassEntity, { id }));
   }
 
-  findById(id: string): Promise<PriorityClassEntity | null> {
-    return isUuid(id) ? this.repo.findOneBy({ id }) : Promise.resolve(null);
-  }
-
-  findByIds(ids: readonly string[]): Promise<PriorityClassEntity[]> {
+  /** The PriorityClass rows among `ids`, in one query; none when the caller acts in no organization. */
+  async findByIds(orgId: string | undefined, ids: readonly string[]): Promise<PriorityClassEntity[]> {
     const valid = ids.filter(isUuid);
-    return valid.length ? this.repo.findBy({ id: In(valid) }) : Promise.resolve([]);
+    if (!orgId || !isUuid(orgId) || valid.length === 0) return [];
+    return inTenant(this.db, orgId, (manager) => manager.findBy(PriorityClassEntity, { id: In(valid) }));
   }
 }

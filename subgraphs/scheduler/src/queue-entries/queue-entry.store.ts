@@ -1,21 +1,22 @@
-import { In, type DataSource, type Repository } from 'typeorm';
-import { isUuid } from '@aitip/kit';
+import { In, type DataSource } from 'typeorm';
+import { inTenant, isUuid } from '@aitip/kit';
 import { QueueEntryEntity } from './queue-entry.entity.js';
 
-/** Reads QueueEntry rows from the scheduler schema. */
+/** Reads QueueEntry rows from the scheduler schema, only ever those of the caller's organization. */
 export class QueueEntryStore {
-  private readonly repo: Repository<QueueEntryEntity>;
+  constructor(private readonly db: DataSource) {}
 
-  constructor(db: DataSource) {
-    this.repo = db.getRepository(QueueEntryEntity);
+  /** The QueueEntry `id` of organization `orgId`; null for another organization's id or a caller without one. */
+  async findById(orgId: string | undefined, id: string): Promise<QueueEntryEntity | null> {
+    if (!orgId || !isUuid(orgId) || !isUuid(id)) return null;
+    // The explicit org_id filter and inTenant's row-level security each keep other organizations out.
+    return inTenant(this.db, orgId, (manager) => manager.findOneBy(QueueEntryEntity, { id, orgId }));
   }
 
-  findById(id: string): Promise<QueueEntryEntity | null> {
-    return isUuid(id) ? this.repo.findOneBy({ id }) : Promise.resolve(null);
-  }
-
-  findByIds(ids: readonly string[]): Promise<QueueEntryEntity[]> {
+  /** The QueueEntry rows among `ids` that belong to organization `orgId`, in one query. */
+  async findByIds(orgId: string | undefined, ids: readonly string[]): Promise<QueueEntryEntity[]> {
     const valid = ids.filter(isUuid);
-    return valid.length ? this.repo.findBy({ id: In(valid) }) : Promise.resolve([]);
+    if (!orgId || !isUuid(orgId) || valid.length === 0) return [];
+    return inTenant(this.db, orgId, (manager) => manager.findBy(QueueEntryEntity, { id: In(valid), orgId }));
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Requires, type ServiceContext } from '@aitip/kit';
 import { Scenario } from './scenario.type.js';
 import type { ScenarioStore } from './scenario.store.js';
 
@@ -7,7 +8,8 @@ export class ScenarioResolver {
   constructor(private readonly store: ScenarioStore) {}
 
   @Query(() => Scenario, { nullable: true, description: 'A Scenario by id, or null when there is none.' })
-  async scenario(@Arg('id', () => ID) id: string): Promise<Scenario | null> {
-    return this.store.findById(id);
+  @Requires('simulation:read')
+  async scenario(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<Scenario | null> {
+    return this.store.findById(ctx.identity.orgId, id);
   }
 }

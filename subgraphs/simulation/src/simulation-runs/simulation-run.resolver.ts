@@ -1,4 +1,5 @@
-import { Arg, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Requires, type ServiceContext } from '@aitip/kit';
 import { SimulationRun } from './simulation-run.type.js';
 import type { SimulationRunStore } from './simulation-run.store.js';
 
@@ -7,7 +8,8 @@ export class SimulationRunResolver {
   constructor(private readonly store: SimulationRunStore) {}
 
   @Query(() => SimulationRun, { nullable: true, description: 'A SimulationRun by id, or null when there is none.' })
-  async simulationRun(@Arg('id', () => ID) id: string): Promise<SimulationRun | null> {
-    return this.store.findById(id);
+  @Requires('simulation:read')
+  async simulationRun(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<SimulationRun | null> {
+    return this.store.findById(ctx.identity.orgId, id);
   }
 }

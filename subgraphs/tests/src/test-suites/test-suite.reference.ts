@@ -1,6 +1,11 @@
-import { batchedReference, type ServiceContext } from '@aitip/kit';
+import { batchedReference, scopeAllows, type ServiceContext } from '@aitip/kit';
 import type { TestSuiteStore } from './test-suite.store.js';
 
-/** Resolves TestSuite references from other subgraphs with one query per request. */
+/**
+ * Resolves TestSuite references from other subgraphs with one query per request: only rows the caller's
+ * organization may see, and only for a caller holding `tests:read` (anyone else gets null).
+ */
 export const testSuiteReference = (store: TestSuiteStore) =>
-  batchedReference<ServiceContext, { id: string }>('TestSuite', (ids) => store.findByIds(ids));
+  batchedReference<ServiceContext, { id: string }>('TestSuite', (ids, { identity }) =>
+    scopeAllows(identity.scopes, 'tests:read') ? store.findByIds(identity.orgId, ids) : Promise.resolve([]),
+  );

@@ -1,4 +1,5 @@
-import { Arg, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Requires, type ServiceContext } from '@aitip/kit';
 import { TestSuite } from './test-suite.type.js';
 import type { TestSuiteStore } from './test-suite.store.js';
 
@@ -7,7 +8,8 @@ export class TestSuiteResolver {
   constructor(private readonly store: TestSuiteStore) {}
 
   @Query(() => TestSuite, { nullable: true, description: 'A TestSuite by id, or null when there is none.' })
-  async testSuite(@Arg('id', () => ID) id: string): Promise<TestSuite | null> {
-    return this.store.findById(id);
+  @Requires('tests:read')
+  async testSuite(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<TestSuite | null> {
+    return this.store.findById(ctx.identity.orgId, id);
   }
 }
