@@ -5,6 +5,8 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
 import DataLoader from 'dataloader';
 import { assertEveryRootFieldGuarded } from '../auth/access.js';
+import { scopeAllows } from '../auth/scopes.js';
+import type { ServiceContext } from './service-context.js';
 
 /** The federation directives a subgraph may use. */
 const federationLink =
@@ -94,4 +96,19 @@ export function batchedReference<TContext extends object, TEntity extends { id: 
     const id = reference['id'];
     return typeof id === 'string' ? loader.load(id) : null;
   };
+}
+
+/**
+ * A batched reference resolver for tenant data: it resolves only for callers holding `scope`, and
+ * loads only rows of the caller's organization (`loadByIds` receives it), so `_entities` never
+ * answers with another organization's objects.
+ */
+export function tenantReference<TEntity extends { id: string }>(
+  typeName: string,
+  scope: string,
+  loadByIds: (orgId: string | undefined, ids: readonly string[]) => Promise<TEntity[]>,
+): ReferenceResolver<ServiceContext> {
+  return batchedReference<ServiceContext, TEntity>(typeName, (ids, { identity }) =>
+    scopeAllows(identity.scopes, scope) ? loadByIds(identity.orgId, ids) : Promise.resolve([]),
+  );
 }

@@ -1,11 +1,6 @@
-import { batchedReference, scopeAllows, type ServiceContext } from '@aitip/kit';
+import { tenantReference } from '@aitip/kit';
 import type { ExperimentStore } from './experiment.store.js';
 
-/**
- * Resolves Experiment references from other subgraphs with one query per request: only rows the caller's
- * organization may see, and only for a caller holding `experiments:read` (anyone else gets null).
- */
+/** Resolves Experiment references for callers holding `experiments:read`, within their organization, one query per request. */
 export const experimentReference = (store: ExperimentStore) =>
-  batchedReference<ServiceContext, { id: string }>('Experiment', (ids, { identity }) =>
-    scopeAllows(identity.scopes, 'experiments:read') ? store.findByIds(identity.orgId, ids) : Promise.resolve([]),
-  );
+  tenantReference('Experiment', 'experiments:read', (orgId, ids) => store.findByIds(orgId, ids));

@@ -1,11 +1,6 @@
-import { batchedReference, scopeAllows, type ServiceContext } from '@aitip/kit';
+import { tenantReference } from '@aitip/kit';
 import type { NodePoolStore } from './node-pool.store.js';
 
-/**
- * Resolves NodePool references from other subgraphs with one query per request: only rows the caller's
- * organization may see, and only for a caller holding `resources:read` (anyone else gets null).
- */
+/** Resolves NodePool references for callers holding `resources:read`, within their organization, one query per request. */
 export const nodePoolReference = (store: NodePoolStore) =>
-  batchedReference<ServiceContext, { id: string }>('NodePool', (ids, { identity }) =>
-    scopeAllows(identity.scopes, 'resources:read') ? store.findByIds(identity.orgId, ids) : Promise.resolve([]),
-  );
+  tenantReference('NodePool', 'resources:read', (orgId, ids) => store.findByIds(orgId, ids));

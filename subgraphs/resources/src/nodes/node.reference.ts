@@ -1,11 +1,6 @@
-import { batchedReference, scopeAllows, type ServiceContext } from '@aitip/kit';
+import { tenantReference } from '@aitip/kit';
 import type { NodeStore } from './node.store.js';
 
-/**
- * Resolves Node references from other subgraphs with one query per request: only rows the caller's
- * organization may see, and only for a caller holding `resources:read` (anyone else gets null).
- */
+/** Resolves Node references for callers holding `resources:read`, within their organization, one query per request. */
 export const nodeReference = (store: NodeStore) =>
-  batchedReference<ServiceContext, { id: string }>('Node', (ids, { identity }) =>
-    scopeAllows(identity.scopes, 'resources:read') ? store.findByIds(identity.orgId, ids) : Promise.resolve([]),
-  );
+  tenantReference('Node', 'resources:read', (orgId, ids) => store.findByIds(orgId, ids));

@@ -1,11 +1,6 @@
-import { batchedReference, scopeAllows, type ServiceContext } from '@aitip/kit';
+import { tenantReference } from '@aitip/kit';
 import type { PriorityClassStore } from './priority-class.store.js';
 
-/**
- * Resolves PriorityClass references from other subgraphs with one query per request: only rows the caller's
- * organization may see, and only for a caller holding `scheduler:read` (anyone else gets null).
- */
+/** Resolves PriorityClass references for callers holding `scheduler:read`, within their organization, one query per request. */
 export const priorityClassReference = (store: PriorityClassStore) =>
-  batchedReference<ServiceContext, { id: string }>('PriorityClass', (ids, { identity }) =>
-    scopeAllows(identity.scopes, 'scheduler:read') ? store.findByIds(identity.orgId, ids) : Promise.resolve([]),
-  );
+  tenantReference('PriorityClass', 'scheduler:read', (orgId, ids) => store.findByIds(orgId, ids));

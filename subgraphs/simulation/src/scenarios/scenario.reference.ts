@@ -1,11 +1,6 @@
-import { batchedReference, scopeAllows, type ServiceContext } from '@aitip/kit';
+import { tenantReference } from '@aitip/kit';
 import type { ScenarioStore } from './scenario.store.js';
 
-/**
- * Resolves Scenario references from other subgraphs with one query per request: only rows the caller's
- * organization may see, and only for a caller holding `simulation:read` (anyone else gets null).
- */
+/** Resolves Scenario references for callers holding `simulation:read`, within their organization, one query per request. */
 export const scenarioReference = (store: ScenarioStore) =>
-  batchedReference<ServiceContext, { id: string }>('Scenario', (ids, { identity }) =>
-    scopeAllows(identity.scopes, 'simulation:read') ? store.findByIds(identity.orgId, ids) : Promise.resolve([]),
-  );
+  tenantReference('Scenario', 'simulation:read', (orgId, ids) => store.findByIds(orgId, ids));
