@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { UnreachableError, fetchStatus, formatStatusTable } from './status.js';
+import { registerKeys } from './commands/keys.js';
+import { registerLogin } from './commands/login.js';
+import { registerLogout } from './commands/logout.js';
+import { registerOrgs } from './commands/orgs.js';
+import { registerSignup } from './commands/signup.js';
+import { registerStatus } from './commands/status.js';
+import { registerWhoami } from './commands/whoami.js';
+import { CommandContext } from './commands/context.js';
+import { UnreachableError } from './errors.js';
 
 const program = new Command();
 program
@@ -12,16 +20,14 @@ program
     process.env['AITIP_URL'] ?? 'http://localhost:4000',
   );
 
-program
-  .command('status')
-  .description('health of every AITIP service')
-  .option('--json', 'print the status as JSON')
-  .action(async (options: { json?: boolean }) => {
-    const { url } = program.opts<{ url: string }>();
-    const status = await fetchStatus(url);
-    process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatusTable(status));
-    process.exitCode = status.ready ? 0 : 1;
-  });
+const context = new CommandContext(program);
+registerStatus(program, context);
+registerLogin(program, context);
+registerSignup(program, context);
+registerLogout(program, context);
+registerWhoami(program, context);
+registerOrgs(program, context);
+registerKeys(program, context);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`aitip: ${(err as Error).message}\n`);
