@@ -97,6 +97,15 @@ const defaultTarget: AuditTarget = (args, result) => {
   return typeof fromArgs === 'string' ? { id: fromArgs } : undefined;
 };
 
+/** The target of a failed call: what `target` can tell from the arguments alone (it may expect a result). */
+function targetOnFailure(target: AuditTarget, args: Record<string, unknown>): ReturnType<AuditTarget> {
+  try {
+    return target(args, undefined);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Records an audit event for every call of a mutation, successful or not — one line per resolver:
  * `@Audited('dataset.create', 'Dataset')`. The target id is the result's `id` or the `id` argument
@@ -110,7 +119,7 @@ export function Audited(action: string, targetType?: string, target: AuditTarget
       result = await next();
     } catch (error) {
       if (audit) {
-        const picked = defaultTarget(args, undefined);
+        const picked = targetOnFailure(target, args) ?? defaultTarget(args, undefined);
         await audit.sink.record(
           auditEventOf(context.identity, audit.service, action, { type: targetType, ...picked }, { error }),
         );

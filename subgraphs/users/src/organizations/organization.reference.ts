@@ -1,6 +1,6 @@
 import { batchedReference, type ServiceContext } from '@aitip/kit';
-import type { OrganizationStore } from './organization.store.js';
+import type { OrganizationService } from './organization.service.js';
 
-/** Resolves Organization references from other subgraphs with one query per request. */
-export const organizationReference = (store: OrganizationStore) =>
-  batchedReference<ServiceContext, { id: string }>('Organization', (ids) => store.findByIds(ids));
+/** Resolves Organization references with one query per request; only the caller's active organization resolves. */
+export const organizationReference = (service: OrganizationService) =>
+  batchedReference<ServiceContext, { id: string }>('Organization', (ids, ctx) => service.references(ctx.identity, ids));

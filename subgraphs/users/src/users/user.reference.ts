@@ -1,6 +1,6 @@
 import { batchedReference, type ServiceContext } from '@aitip/kit';
-import type { UserStore } from './user.store.js';
+import type { UserService } from './user.service.js';
 
-/** Resolves User references from other subgraphs with one query per request. */
-export const userReference = (store: UserStore) =>
-  batchedReference<ServiceContext, { id: string }>('User', (ids) => store.findByIds(ids));
+/** Resolves User references with one query per request; only the caller and members of their active organization resolve. */
+export const userReference = (service: UserService) =>
+  batchedReference<ServiceContext, { id: string }>('User', (ids, ctx) => service.references(ctx.identity, ids));

@@ -1,21 +1,41 @@
-import { In, type DataSource, type Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { isUuid } from '@aitip/kit';
 import { UserEntity } from './user.entity.js';
 
-/** Reads users from the users schema. */
+/**
+ * Reads and writes accounts. The users table is not a tenant table (a person may belong to many
+ * organizations); which users a caller may see is decided by the services through memberships.
+ */
 export class UserStore {
-  private readonly repo: Repository<UserEntity>;
+  constructor(private readonly db: DataSource) {}
 
-  constructor(db: DataSource) {
-    this.repo = db.getRepository(UserEntity);
+  private repo(manager?: EntityManager): Repository<UserEntity> {
+    return (manager ?? this.db.manager).getRepository(UserEntity);
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return isUuid(id) ? this.repo.findOneBy({ id }) : Promise.resolve(null);
+  findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return isUuid(id) ? this.repo(manager).findOneBy({ id }) : Promise.resolve(null);
   }
 
   findByIds(ids: readonly string[]): Promise<UserEntity[]> {
-    const valid = ids.filter(isUuid);
-    return valid.length ? this.repo.findBy({ id: In(valid) }) : Promise.resolve([]);
+    const valid = [...new Set(ids.filter(isUuid))];
+    return valid.length ? this.repo().findBy({ id: In(valid) }) : Promise.resolve([]);
+  }
+
+  /** The account with this (already normalized) e-mail, compared case-insensitively. */
+  findByEmail(email: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+  }
+
+  /** How many accounts exist. */
+  count(manager?: EntityManager): Promise<number> {
+    return this.repo(manager).count();
+  }
+
+  insert(
+    manager: EntityManager,
+    user: { email: string; displayName: string; passwordHash: string; isInstanceAdmin: boolean },
+  ): Promise<UserEntity> {
+    return this.repo(manager).save(this.repo(manager).create(user));
   }
 }

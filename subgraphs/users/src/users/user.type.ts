@@ -15,3 +15,8 @@ export class User {
   @Field(() => Date, { description: 'When the account was created.' })
   createdAt: Date;
 }
+
+/** The public face of an account: never its password hash. */
+export function toUser(entity: { id: string; email: string; displayName: string; createdAt: Date }): User {
+  return { id: entity.id, email: entity.email, displayName: entity.displayName, createdAt: entity.createdAt };
+}
