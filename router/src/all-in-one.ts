@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createLogger } from '@aitip/kit';
 import { allInOneConfig } from './config.js';
 import { startPlatform, type RunningPlatform } from './platform.js';
@@ -41,6 +43,16 @@ async function main(): Promise<void> {
       `Adapters: database ${resources.modes.database}, bus ${resources.modes.bus}, queue ${resources.modes.queue}, blob ${resources.modes.blob}` +
       `${config.DATABASE_URL ? '' : ` (data in ${config.AITIP_DATA_DIR})`}. Press Ctrl-C to stop.\n\n`,
   );
+  // the users subgraph writes a one-time setup token while the instance has no accounts
+  const setupTokenFile = join(resolve(config.AITIP_DATA_DIR), 'setup-token');
+  if (existsSync(setupTokenFile)) {
+    const token = readFileSync(setupTokenFile, 'utf8').trim();
+    process.stdout.write(
+      `First run: no accounts yet. Create the first one at ${publicUrl}/signup?setup=${token}\n` +
+        `or in a terminal: npx aitip signup --setup-token ${token}\n` +
+        `(the token works once, for 24 hours; it is also in ${setupTokenFile}).\n\n`,
+    );
+  }
 }
 
 void main();

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { credentialHash, ForbiddenError, type Logger } from '@aitip/kit';
@@ -26,7 +26,11 @@ export class SetupService {
 
   /** When there are no accounts yet: issues a setup token, logs it and writes it to the data directory. */
   async prepareFirstRun(): Promise<string | undefined> {
-    if ((await this.users.count()) > 0) return undefined;
+    if ((await this.users.count()) > 0) {
+      // a token file left from before the first sign-up would only mislead
+      rmSync(this.tokenFile, { force: true });
+      return undefined;
+    }
     const token = newOpaqueToken('aitips');
     await this.store.replace(credentialHash(token), new Date(Date.now() + SETUP_TOKEN_TTL_MS));
     mkdirSync(resolve(this.settings.AITIP_DATA_DIR), { recursive: true });
@@ -53,5 +57,6 @@ export class SetupService {
     if (!row || row.usedAt) throw new ForbiddenError(`This setup token is not valid. ${where}`);
     if (row.expiresAt.getTime() <= Date.now()) throw new ForbiddenError(`This setup token has expired. ${where}`);
     await this.store.markUsed(manager, row.id);
+    rmSync(this.tokenFile, { force: true });
   }
 }
