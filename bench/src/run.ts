@@ -4,8 +4,9 @@ import type { Benchmark, BenchmarkOptions } from './harness/benchmark.js';
 import { routerOverhead } from './router-overhead/benchmark.js';
 import { federation } from './federation/benchmark.js';
 import { startup } from './startup/benchmark.js';
+import { auth } from './auth/benchmark.js';
 
-const benchmarks: Benchmark[] = [routerOverhead, federation, startup];
+const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth];
 
 function usage(): string {
   return [

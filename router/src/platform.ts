@@ -9,7 +9,7 @@ import {
   type RunningSubgraph,
 } from '@aitip/kit';
 import type { z } from 'zod';
-import type { allInOneEnvSchema } from './config.js';
+import { securitySettingsFrom, type allInOneEnvSchema } from './config.js';
 import { platformSubgraphs } from './platform-subgraphs.js';
 import { startRouter, type RunningRouter } from './router.js';
 import { readSupergraph } from './supergraph.js';
@@ -29,7 +29,11 @@ export interface RunningPlatform {
  * Starts every subgraph on a loopback port and the router in front of them, on the adapters the
  * configuration selects (embedded by default).
  */
-export async function startPlatform(config: AllInOneConfig, logger: Logger): Promise<RunningPlatform> {
+export async function startPlatform(
+  config: AllInOneConfig,
+  logger: Logger,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningPlatform> {
   const internalSecret = resolveInternalSecret(config.AITIP_INTERNAL_SECRET, config.AITIP_DATA_DIR);
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
@@ -54,6 +58,8 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
           port: config.SUBGRAPH_BASE_PORT ? config.SUBGRAPH_BASE_PORT + index : 0,
           internalSecret,
           logger: logger.child({ subgraph: definition.name }),
+          // the subgraphs' own settings (e.g. AUTH_SIGNUP), with the platform's data directory and URL
+          env: { ...env, AITIP_DATA_DIR: config.AITIP_DATA_DIR, PUBLIC_URL: publicUrl },
         }),
       ),
     );
@@ -66,6 +72,10 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
         supergraphSdl,
         urlOverrides: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
         internalSecret,
+        tokenSecret: resources.keys.tokenSecret,
+        bus: resources.bus,
+        rateLimiter: resources.rateLimiter,
+        security: securitySettingsFrom(config),
         logger,
         webDist: config.WEB_DIST,
         logRequests: config.LOG_REQUESTS,

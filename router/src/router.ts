@@ -6,23 +6,36 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
+import { buildASTSchema, parse, type GraphQLSchema } from 'graphql';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import {
-  BodyError,
   IdentitySigner,
+  MemoryBus,
+  MemoryRateLimiter,
   REQUEST_ID_HEADER,
-  anonymousIdentity,
   errorFormatter,
   executeGraphQL,
   operationMetricsPlugin,
-  readBody,
   requestIdFrom,
   runInRequestScope,
   sendGraphQLError,
   sendJson,
+  type Bus,
+  type Identity,
   type Logger,
+  type RateLimiter,
 } from '@aitip/kit';
+import { Authenticator } from './auth/authenticator.js';
 import type { RouterContext } from './context.js';
+import { readLimitedBody } from './http/body.js';
+import { clientIpOf } from './http/client-ip.js';
+import { CorsPolicy } from './http/cors.js';
+import { graphqlParamsOf } from './http/graphql-params.js';
+import { RouterRequestError, sendRouterError } from './http/request-errors.js';
+import { QueryAnalyzer } from './limits/query-analyzer.js';
+import { checkIntrospection, checkQueryLength, checkQueryLimits } from './limits/query-limits.js';
+import { RequestRateLimits } from './limits/request-rate-limits.js';
+import { securitySettings, type SecurityOverrides } from './security.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { checkSubgraphs } from './subgraph-health.js';
@@ -36,6 +49,14 @@ export interface RouterOptions {
   /** Routing URLs by subgraph name that replace the supergraph's (all-in-one uses loopback ports). */
   urlOverrides?: Record<string, string>;
   internalSecret: string;
+  /** Verifies access tokens (HS256); the users subgraph signs them with the same secret. */
+  tokenSecret: string;
+  /** Carries revocations from the users subgraph (Redis in distributed mode); in-process when left out. */
+  bus?: Bus;
+  /** Counts requests against the rate limits (Redis in distributed mode); in-process when left out. */
+  rateLimiter?: RateLimiter;
+  /** Rate limits, query limits, body size, introspection, CORS and proxy settings over the defaults. */
+  security?: SecurityOverrides;
   logger: Logger;
   /** Folder of the built web app (`web/dist`). */
   webDist?: string;
@@ -70,6 +91,21 @@ export async function startRouter(
     url: options.urlOverrides?.[s.name] ?? s.url,
   }));
   const signer = new IdentitySigner(options.internalSecret);
+  const settings = securitySettings(options.security);
+  // an in-process bus or limiter made here is the router's own to close
+  const ownBus = options.bus ? undefined : new MemoryBus(logger);
+  const ownLimiter = options.rateLimiter ? undefined : new MemoryRateLimiter();
+  const authenticator = new Authenticator({
+    tokenSecret: options.tokenSecret,
+    usersUrl: subgraphs.find((s) => s.name === 'users')?.url,
+    signer,
+    bus: (options.bus ?? ownBus)!,
+    log: logger,
+  });
+  await authenticator.start();
+  const rateLimits = new RequestRateLimits((options.rateLimiter ?? ownLimiter)!, settings.rateLimits, logger);
+  const analyzer = new QueryAnalyzer(apiSchemaOf(options.supergraphSdl, logger));
+  const cors = new CorsPolicy(settings.corsOrigins);
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -108,11 +144,16 @@ export async function startRouter(
       ApolloServerPluginCacheControlDisabled(),
       operationMetricsPlugin(registry, 'router'),
     ],
+    // the router applies its own introspection policy (INTROSPECTION) before Apollo runs
     introspection: true,
     stopOnTerminationSignals: false,
-    // authentication uses the Authorization header, never cookies, so cross-site request forgery
-    // cannot borrow a user's credentials; plain GET queries from curl keep working
-    csrfPrevention: false,
+    // Credentials travel in the Authorization header, never in cookies, but the platform may sit
+    // behind a proxy or on a network that trusts the caller's address: refusing "simple" requests
+    // (GET without a preflight-forcing header, form or text/plain POSTs) keeps other sites' pages
+    // from triggering operations at all. GET needs `apollo-require-preflight: true`.
+    csrfPrevention: true,
+    // a hash-only request would skip the query limits, which need the query text
+    persistedQueries: false,
   });
   await apollo.start();
 
@@ -123,20 +164,42 @@ export async function startRouter(
     const started = performance.now();
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    cors.decorate(req, res);
+    if (req.method === 'OPTIONS') return cors.preflight(req, res);
     // a child logger per request costs measurable CPU; make one only when it will be used
     const log = logRequests ? logger.child({ requestId }) : logger;
     let operationName: string | undefined;
     await runInRequestScope({ requestId }, async () => {
-      let body: unknown;
       try {
-        body = req.method === 'POST' ? await readBody(req) : undefined;
+        const body = req.method === 'POST' ? await readLimitedBody(req, settings.maxBodyBytes) : undefined;
+        const params = graphqlParamsOf(req, body);
+        operationName = params.operationName;
+        if (params.query !== undefined) checkQueryLength(params.query, settings.queryLimits);
+        const clientIp = clientIpOf(req, settings.trustProxyHops);
+        let identity: Identity;
+        try {
+          identity = await authenticator.authenticate(req.headers, clientIp);
+        } catch (err) {
+          if (err instanceof RouterRequestError && err.status < 500) {
+            await rateLimits.chargeFailedAuthentication(res, clientIp);
+          }
+          throw err;
+        }
+        const operation =
+          params.query === undefined
+            ? undefined
+            : analyzer.analyze(params.query, params.operationName, params.variables);
+        await rateLimits.charge(res, identity, clientIp, operation);
+        if (operation) {
+          checkQueryLimits(operation, settings.queryLimits);
+          checkIntrospection(operation, identity, settings.introspection);
+        }
+        await executeGraphQL(apollo, req, res, body, async () => ({ identity, requestId, log }));
       } catch (err) {
-        if (err instanceof BodyError) return sendGraphQLError(res, err.status, 'BAD_REQUEST', err.message);
-        throw err;
+        if (!(err instanceof RouterRequestError)) throw err;
+        if (err.status >= 500) log.warn({ err: err.message, code: err.code }, 'request refused');
+        sendRouterError(res, err);
       }
-      const name = (body as { operationName?: unknown } | undefined)?.operationName;
-      operationName = typeof name === 'string' ? name : undefined;
-      await executeGraphQL(apollo, req, res, body, async () => ({ identity: anonymousIdentity, requestId, log }));
     });
     httpRequests.inc({ route: '/graphql', status: res.statusCode });
     if (logRequests) {
@@ -201,6 +264,25 @@ export async function startRouter(
       });
       await apollo.stop();
       await Promise.all(dataSources.map((s) => s.close()));
+      await authenticator.close();
+      await ownBus?.close();
+      await ownLimiter?.close();
     },
   };
+}
+
+/**
+ * The supergraph's schema as graphql-js reads it, so the cost estimate knows which fields are
+ * lists; without it (an SDL graphql-js cannot build) every field counts as one item.
+ */
+function apiSchemaOf(supergraphSdl: string, logger: Logger): GraphQLSchema | undefined {
+  try {
+    return buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
+  } catch (err) {
+    logger.warn(
+      { err },
+      'cannot read list types from the supergraph; the query cost estimate counts lists as one item',
+    );
+    return undefined;
+  }
 }

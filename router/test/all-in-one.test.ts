@@ -1,14 +1,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EmbeddedPostgres } from '@aitip/kit';
 import { createTestDatabase } from '@aitip/kit/dist/src/testing/index.js';
 import { repoRoot } from '../src/config.js';
-import { freePort, graphql, spawnAllInOne, waitForOk } from './support.js';
+import { createTestMember, freePort, graphql, spawnAllInOne, waitForOk } from './support.js';
 
 const run = promisify(execFile);
 const cli = join(repoRoot, 'cli/dist/src/main.js');
@@ -70,17 +70,25 @@ describe('npm start (the all-in-one process)', () => {
     assert.equal(json.ready, true);
     assert.equal(await stop(first), 0, 'Ctrl-C shuts down cleanly');
 
-    // write a row while the platform is down, straight into its embedded database
+    // write rows while the platform is down, straight into its embedded database; the token is
+    // signed with the secret the first start generated into the data directory
     const embedded = await EmbeddedPostgres.open(join(dataDir, 'pgdata'));
-    const [row] = await embedded.query<{ id: string }>(
-      `INSERT INTO users.organizations (slug, name) VALUES ('kept', 'Kept Org') RETURNING id`,
+    const member = await createTestMember(
+      (sql, params) => embedded.query<{ id: string }>(sql, params),
+      readFileSync(join(dataDir, 'token-secret'), 'utf8').trim(),
+      { slug: 'kept', name: 'Kept Org' },
     );
     await embedded.close();
 
     const second = spawnAllInOne(env);
     children.push(second);
     await waitForOk(`${base}/readyz`, 90_000, second.output);
-    const { body } = await graphql(`${base}/graphql`, `{ organization(id: "${row!.id}") { slug name } }`);
+    const { body } = await graphql(
+      `${base}/graphql`,
+      `{ organization(id: "${member.orgId}") { slug name } }`,
+      undefined,
+      member.headers,
+    );
     assert.deepEqual(body, { data: { organization: { slug: 'kept', name: 'Kept Org' } } });
     assert.equal(await stop(second), 0);
   });
@@ -145,11 +153,8 @@ describe('npm start (the all-in-one process)', () => {
     try {
       await waitForOk(`${base}/readyz`, 90_000, child.output);
       assert.match(child.output(), /"adapters":\{"database":"postgres","bus":"redis","queue":"rabbitmq","blob":"s3"\}/);
-      const { body } = await graphql(
-        `${base}/graphql`,
-        '{ organization(id: "11111111-1111-4111-8111-111111111111") { id } }',
-      );
-      assert.deepEqual(body, { data: { organization: null } });
+      const { body } = await graphql(`${base}/graphql`, '{ viewer { kind } }');
+      assert.deepEqual(body, { data: { viewer: { kind: 'anonymous' } } });
     } finally {
       assert.equal(await stop(child), 0);
       await database.drop();

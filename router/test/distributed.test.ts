@@ -12,10 +12,10 @@ import { printSubgraphSdl } from '@aitip/kit';
 import { createTestDatabase } from '@aitip/kit/dist/src/testing/index.js';
 import { repoRoot } from '../src/config.js';
 import { platformSubgraphs } from '../src/platform-subgraphs.js';
-import { freePort, graphql, waitForOk } from './support.js';
+import { createTestMember, freePort, graphql, waitForOk } from './support.js';
 
 // Distributed mode: each subgraph and the router in its own process, on real PostgreSQL, Redis
-// and RabbitMQ, sharing only the internal secret.
+// and RabbitMQ, sharing only the internal secret and the access-token secret.
 const children: ChildProcess[] = [];
 after(() => {
   for (const child of children) child.kill('SIGKILL');
@@ -38,6 +38,7 @@ test('subgraphs and the router run as separate processes with the same code', as
   const dataDir = mkdtempSync(join(tmpdir(), 'aitip-distributed-'));
   const shared = {
     AITIP_INTERNAL_SECRET: randomBytes(32).toString('hex'),
+    AUTH_TOKEN_SECRET: randomBytes(32).toString('hex'),
     AITIP_DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
@@ -70,13 +71,17 @@ test('subgraphs and the router run as separate processes with the same code', as
 
     const client = new Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO users.organizations (slug, name) VALUES ('dist', 'Distributed Org') RETURNING id`,
+    const member = await createTestMember(
+      async (sql, params) => (await client.query<{ id: string }>(sql, params)).rows,
+      shared.AUTH_TOKEN_SECRET,
+      { slug: 'dist', name: 'Distributed Org' },
     );
     await client.end();
     const { body } = await graphql(
       `http://127.0.0.1:${routerPort}/graphql`,
-      `{ organization(id: "${rows[0]!.id}") { name } dataset(id: "${rows[0]!.id}") { id } }`,
+      `{ organization(id: "${member.orgId}") { name } dataset(id: "${member.orgId}") { id } }`,
+      undefined,
+      member.headers,
     );
     assert.deepEqual(body, { data: { organization: { name: 'Distributed Org' }, dataset: null } });
   } finally {

@@ -96,7 +96,12 @@ describe('the router as a general federation router', () => {
     assert.equal(composed.errors, undefined);
     supergraphSdl = composed.supergraphSdl!;
     router = await startRouter(
-      { supergraphSdl, internalSecret: 'x'.repeat(40), logger: createLogger('test', 'silent') },
+      {
+        supergraphSdl,
+        internalSecret: 'x'.repeat(40),
+        tokenSecret: 't'.repeat(40),
+        logger: createLogger('test', 'silent'),
+      },
       { port: 0 },
     );
   });

@@ -1,25 +1,36 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IDENTITY_HEADER, signIdentity, systemIdentity } from '@aitip/kit';
+import { IDENTITY_HEADER, scopesForRole, signIdentity, systemIdentity, type Identity } from '@aitip/kit';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import type { RunningPlatform } from '../src/platform.js';
-import { graphql, startTestPlatform } from './support.js';
+import { createTestMember, graphql, startTestPlatform, type TestMember } from './support.js';
 
 describe('the platform through the router (embedded adapters)', () => {
   let platform: RunningPlatform;
   let url: string;
   let orgId: string;
   let secret: string;
+  let owner: TestMember;
+  /** The identity the router forwards for `owner`, for calls straight to a subgraph. */
+  let ownerIdentity: Identity;
 
   before(async () => {
     ({ platform, secret } = await startTestPlatform());
     url = `http://127.0.0.1:${platform.router.port}/graphql`;
     const users = platform.subgraphs.find((s) => s.name === 'users')!;
-    const [row] = await users.db.query(
-      `INSERT INTO users.organizations (slug, name) VALUES ('acme', 'Acme Research') RETURNING id`,
-    );
-    orgId = row.id;
+    owner = await createTestMember((sql, params) => users.db.query(sql, params), platform.resources.keys.tokenSecret, {
+      slug: 'acme',
+      name: 'Acme Research',
+    });
+    orgId = owner.orgId;
+    ownerIdentity = {
+      kind: 'user',
+      userId: owner.userId,
+      orgId,
+      roles: ['owner'],
+      scopes: [...scopesForRole('owner')],
+    };
   });
   after(async () => platform?.stop());
 
@@ -59,14 +70,17 @@ describe('the platform through the router (embedded adapters)', () => {
       url,
       'query OrgLookup($id: ID!) { organization(id: $id) { id slug name } }',
       { id: orgId },
+      owner.headers,
     );
     assert.equal(response.status, 200);
     assert.deepEqual(body, { data: { organization: { id: orgId, slug: 'acme', name: 'Acme Research' } } });
   });
 
-  test('GET queries work and the graphql-response+json media type is honoured', async () => {
+  test('GET queries work (with the CSRF preflight header) and the graphql-response+json media type is honoured', async () => {
     const query = encodeURIComponent(`{ organization(id: "${orgId}") { name } }`);
-    const response = await fetch(`${url}?query=${query}`, { headers: { accept: 'application/graphql-response+json' } });
+    const response = await fetch(`${url}?query=${query}`, {
+      headers: { accept: 'application/graphql-response+json', 'apollo-require-preflight': 'true', ...owner.headers },
+    });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/graphql-response\+json/);
     assert.deepEqual(await response.json(), { data: { organization: { name: 'Acme Research' } } });
@@ -110,7 +124,7 @@ describe('the platform through the router (embedded adapters)', () => {
 
     const signed = await fetch(users.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(systemIdentity, secret) },
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(ownerIdentity, secret) },
       body: query,
     });
     assert.equal(signed.status, 200);
@@ -150,7 +164,7 @@ describe('the platform through the router (embedded adapters)', () => {
     const missing = '11111111-1111-4111-8111-111111111111';
     const response = await fetch(users.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(systemIdentity, secret) },
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(ownerIdentity, secret) },
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id slug } } }',
         variables: {
@@ -212,6 +226,8 @@ describe('the platform through the router (embedded adapters)', () => {
     const { body } = await graphql(
       url,
       `{ trainingJob(id: "11111111-1111-4111-8111-111111111111") { id } organization(id: "${orgId}") { name } }`,
+      undefined,
+      owner.headers,
     );
     assert.equal(body.errors?.length, 1);
     assert.match(body.errors![0]!.message, /Subgraph "training" is unavailable/);

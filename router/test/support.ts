@@ -1,17 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createLogger, parseConfig } from '@aitip/kit';
+import { createLogger, parseConfig, signAccessToken, type Role } from '@aitip/kit';
 import { allInOneEnvSchema, repoRoot } from '../src/config.js';
 import { startPlatform, type RunningPlatform } from '../src/platform.js';
 
-/** Starts the whole platform in this process on free ports, embedded adapters unless `env` says otherwise. */
+/**
+ * Starts the whole platform in this process on free ports, embedded adapters unless `env` says
+ * otherwise; `env` also reaches the subgraphs' own settings (e.g. AUTH_SIGNUP=open).
+ */
 export async function startTestPlatform(
   env: Record<string, string> = {},
-): Promise<{ platform: RunningPlatform; secret: string }> {
+): Promise<{ platform: RunningPlatform; secret: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aitip-router-test-'));
   const secret = randomBytes(32).toString('hex');
   const config = parseConfig('aitip', allInOneEnvSchema, {
@@ -20,8 +23,50 @@ export async function startTestPlatform(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const platform = await startPlatform({ ...config, PORT: 0 }, createLogger('aitip-test', 'silent'));
-  return { platform, secret };
+  const platform = await startPlatform({ ...config, PORT: 0 }, createLogger('aitip-test', 'silent'), {
+    ...process.env,
+    ...env,
+  });
+  return { platform, secret, dataDir };
+}
+
+/** Somebody with `role` in a new organization, made with SQL, and an access token for them acting there. */
+export interface TestMember {
+  userId: string;
+  orgId: string;
+  token: string;
+  /** The Authorization header with the token. */
+  headers: Record<string, string>;
+}
+
+/**
+ * Inserts a user, an organization and the membership straight into the users subgraph's tables
+ * and signs an access token whose default organization is that one (as log-in would).
+ */
+export async function createTestMember(
+  query: (sql: string, params: unknown[]) => Promise<Array<{ id: string }>>,
+  tokenSecret: string,
+  org: { slug: string; name: string },
+  role: Role = 'owner',
+): Promise<TestMember> {
+  const [user] = await query(`INSERT INTO users.users (email, display_name) VALUES ($1, $2) RETURNING id`, [
+    `${role}-${randomUUID().slice(0, 8)}@${org.slug}.example.com`,
+    `${org.name} ${role}`,
+  ]);
+  const [organization] = await query(`INSERT INTO users.organizations (slug, name) VALUES ($1, $2) RETURNING id`, [
+    org.slug,
+    org.name,
+  ]);
+  await query(`INSERT INTO users.memberships (org_id, user_id, role) VALUES ($1, $2, $3) RETURNING id`, [
+    organization!.id,
+    user!.id,
+    role,
+  ]);
+  const { token } = await signAccessToken(
+    { userId: user!.id, sessionId: randomUUID(), orgId: organization!.id },
+    tokenSecret,
+  );
+  return { userId: user!.id, orgId: organization!.id, token, headers: { authorization: `Bearer ${token}` } };
 }
 
 /** POSTs a GraphQL operation and returns the parsed answer with the response. */

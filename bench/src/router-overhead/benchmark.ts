@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { IDENTITY_HEADER, printSubgraphSdl, signIdentity, systemIdentity } from '@aitip/kit';
+import { IDENTITY_HEADER, printSubgraphSdl, scopesForRole, signIdentity } from '@aitip/kit';
 import { platformSubgraphs } from '@aitip/router';
 import { progress, rotated, type Benchmark, type BenchmarkOptions } from '../harness/benchmark.js';
 import { ChildProcesses, readyMessage, waitUntil, type BenchChild } from '../harness/child-processes.js';
@@ -14,6 +14,7 @@ import { benchDirectory, builtEntry, platformEnv } from '../harness/paths.js';
 import { freePort } from '../harness/ports.js';
 import { cpuSeconds, machineNote, waitForIdle } from '../harness/process-usage.js';
 import { median } from '../harness/statistics.js';
+import { createBenchCredentials } from '../auth/platform-setup.js';
 import type { UsersSubgraphReady } from './users-subgraph.js';
 
 /** A way to reach the subgraph: directly, or through one of the routers. */
@@ -44,6 +45,8 @@ export const routerOverhead: Benchmark = {
     const dir = benchDirectory('router-overhead');
     const children = new ChildProcesses(dir);
     const secret = randomBytes(32).toString('base64url');
+    const tokenSecret = randomBytes(32).toString('base64url');
+    const dataDir = join(dir, 'data');
     try {
       progress('starting the users subgraph on embedded PGlite');
       const subgraph = children.spawn({
@@ -54,8 +57,9 @@ export const routerOverhead: Benchmark = {
           NODE_ENV: 'production',
           HOST: '127.0.0.1',
           PORT: String(await freePort()),
-          AITIP_DATA_DIR: join(dir, 'data'),
+          AITIP_DATA_DIR: dataDir,
           AITIP_INTERNAL_SECRET: secret,
+          AUTH_TOKEN_SECRET: tokenSecret,
           LOG_LEVEL: 'warn',
         }),
         logFile: join(dir, 'users-subgraph.log'),
@@ -87,10 +91,14 @@ export const routerOverhead: Benchmark = {
             HOST: '127.0.0.1',
             PORT: String(port),
             AITIP_INTERNAL_SECRET: secret,
+            AUTH_TOKEN_SECRET: tokenSecret,
             AITIP_DATA_DIR: join(dir, name.replace(/\W+/g, '-')),
             LOG_LEVEL: logRequests ? 'info' : 'warn',
             LOG_REQUESTS: String(logRequests),
             DEDUPLICATE_QUERIES: String(deduplicate),
+            // checked on every request, never reached by the load of one user
+            RATE_LIMIT_QUERY: '1000000/1s',
+            RATE_LIMIT_ORG_QUERY: '1000000/1s',
           }),
           logFile: join(dir, `${name.replace(/\W+/g, '-')}.log`),
         });
@@ -105,17 +113,34 @@ export const routerOverhead: Benchmark = {
         startRouter('router (sharing)', false, true),
       ]);
 
-      const body = JSON.stringify({ query: `{ organization(id: "${ready.organizationId}") { id name } }` });
-      const identity = signIdentity(systemIdentity, secret, 24 * 3600);
+      progress('signing up and creating the organization the query reads, through the router');
+      const credentials = await createBenchCredentials(quietRouter.url, dataDir);
+      const body = JSON.stringify({ query: `{ organization(id: "${credentials.orgId}") { id name } }` });
+      // the identity the router forwards for this caller, signed here for the direct path
+      const identity = signIdentity(
+        {
+          kind: 'user',
+          userId: credentials.userId,
+          orgId: credentials.orgId,
+          roles: ['owner'],
+          scopes: [...scopesForRole('owner')],
+        },
+        secret,
+        24 * 3600,
+      );
+      const auth = { authorization: `Bearer ${credentials.accessToken}`, 'x-aitip-org': credentials.orgId };
       const paths: Path[] = [
         { target: { name: 'direct to subgraph', url: ready.url, body, headers: { [IDENTITY_HEADER]: identity } } },
-        { target: { name: 'through router, logging off', url: quietRouter.url, body }, router: quietRouter.child },
         {
-          target: { name: 'through router, request logs on', url: loggingRouter.url, body },
+          target: { name: 'through router, logging off', url: quietRouter.url, body, headers: auth },
+          router: quietRouter.child,
+        },
+        {
+          target: { name: 'through router, request logs on', url: loggingRouter.url, body, headers: auth },
           router: loggingRouter.child,
         },
         {
-          target: { name: 'through router, identical queries shared', url: sharingRouter.url, body },
+          target: { name: 'through router, identical queries shared', url: sharingRouter.url, body, headers: auth },
           router: sharingRouter.child,
         },
       ];
@@ -159,7 +184,8 @@ export const routerOverhead: Benchmark = {
       const out: string[] = [];
       out.push(`## router-overhead\n`);
       out.push(
-        `Query \`{ organization(id: "<existing id>") { id name } }\` (one row read from PGlite per request); ` +
+        `Query \`{ organization(id: "<existing id>") { id name } }\` (one row read from PGlite per request), ` +
+          'through the routers with an access token and `x-aitip-org` (cache-hit path); ' +
           `${rounds} alternating rounds × ${seconds} s per path; medians over rounds. ` +
           `"added" = router minus direct in the same round (median of the per-round differences).\n`,
       );

@@ -4,22 +4,18 @@ import { usersSubgraph } from '@aitip/subgraph-users';
 /** The message this process sends its parent once it serves. */
 export interface UsersSubgraphReady {
   url: string;
-  organizationId: string;
 }
 
 /**
- * The users subgraph as its own process on embedded PGlite, with one organization inserted so the
- * benchmark query reads a real row. Reads the platform's usual variables (PORT, AITIP_DATA_DIR,
- * AITIP_INTERNAL_SECRET, LOG_LEVEL) and reports `UsersSubgraphReady` over IPC.
+ * The users subgraph as its own process on embedded PGlite (the benchmark signs up and creates
+ * its organization through the router). Reads the platform's usual variables (PORT,
+ * AITIP_DATA_DIR, AITIP_INTERNAL_SECRET, AUTH_TOKEN_SECRET, LOG_LEVEL) and reports
+ * `UsersSubgraphReady` over IPC.
  */
 async function main(): Promise<void> {
   const config = loadConfig('bench users subgraph', subgraphEnvSchema(0));
   const running = await startSubgraphProcess(usersSubgraph, config);
-  const rows = (await running.subgraph.db.query(
-    `INSERT INTO users.organizations (slug, name) VALUES ($1, $2) RETURNING id`,
-    ['bench-org', 'Benchmark Organization'],
-  )) as Array<{ id: string }>;
-  const ready: UsersSubgraphReady = { url: running.subgraph.url, organizationId: rows[0]!.id };
+  const ready: UsersSubgraphReady = { url: running.subgraph.url };
   process.send?.(ready);
   const stop = async () => {
     await running.close();
