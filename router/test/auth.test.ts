@@ -42,6 +42,7 @@ describe('authentication through the router (users subgraph, PostgreSQL, Redis)'
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let platform: RunningPlatform;
   let supergraphSdl: string;
+  let internalSecret: string;
   let secondRouter: RunningRouter;
   let secondBus: RedisBus;
   let secondLimiter: RedisRateLimiter;
@@ -95,6 +96,7 @@ describe('authentication through the router (users subgraph, PostgreSQL, Redis)'
       SUPERGRAPH_PATH: await writeSupergraph(supergraphSdl),
     });
     platform = started.platform;
+    internalSecret = started.secret;
     first = `http://127.0.0.1:${platform.router.port}/graphql`;
     secondBus = new RedisBus(redisUrl, logger);
     secondLimiter = new RedisRateLimiter(redisUrl, logger);
@@ -284,6 +286,32 @@ describe('authentication through the router (users subgraph, PostgreSQL, Redis)'
     const last = await pollUntilRefused(() => call(second, '{ viewer { kind } }', undefined, headers));
     assert.equal(last.response.status, 401);
     assert.equal(last.body.errors?.[0]?.message, 'This session was signed out; sign in again.');
+
+    // a router started after the log-out missed the message; it replays the revoked sessions' stream
+    const lateBus = new RedisBus(redisUrl, logger);
+    const lateLimiter = new RedisRateLimiter(redisUrl, logger);
+    const late = await startRouter(
+      {
+        supergraphSdl,
+        urlOverrides: Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])),
+        internalSecret,
+        tokenSecret: platform.resources.keys.tokenSecret,
+        bus: lateBus,
+        rateLimiter: lateLimiter,
+        logger,
+        logRequests: false,
+      },
+      { port: 0 },
+    );
+    try {
+      const answer = await call(`${late.url}/graphql`, '{ viewer { kind } }', undefined, headers);
+      assert.equal(answer.response.status, 401);
+      assert.equal(answer.body.errors?.[0]?.message, 'This session was signed out; sign in again.');
+    } finally {
+      await late.close();
+      await lateBus.close();
+      await lateLimiter.close();
+    }
   });
 });
 

@@ -5,6 +5,12 @@ import { UnauthenticatedError } from '../errors.js';
 /** Bus channel on which the users subgraph announces revocations; every router drops its cache entries. */
 export const AUTH_REVOCATIONS_CHANNEL = 'aitip.auth.revocations';
 
+/**
+ * Bounded stream of revoked sessions (`{ sessionId, at }`): a router that starts after a log-out
+ * replays it, since pub/sub reaches only the routers listening at that moment.
+ */
+export const AUTH_REVOKED_SESSIONS_STREAM = 'aitip.auth.revoked-sessions';
+
 /** One revocation announced on AUTH_REVOCATIONS_CHANNEL. */
 export type AuthRevocation =
   | { type: 'apiKey'; apiKeyId: string }

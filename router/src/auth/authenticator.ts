@@ -83,7 +83,12 @@ export class Authenticator {
 
   /** Starts following revocations; resolves once subscribed. */
   async start(): Promise<void> {
-    this.unsubscribe = await subscribeToRevocations(this.options.bus, this.options.log, (r) => this.revoke(r));
+    this.unsubscribe = await subscribeToRevocations(
+      this.options.bus,
+      this.options.log,
+      (r) => this.revoke(r),
+      REVOKED_SESSION_TTL_MS,
+    );
   }
 
   /** The identity of a request; throws RouterRequestError 401/403 (or 503 when the users subgraph is down). */
