@@ -4,19 +4,18 @@
 // Needs `npm run build` first (router/dist and web/dist). Set AITIP_WEB_TEST_URL to test an
 // already running router instead of starting one (e.g. while working on the UI).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const allInOneEntry = path.join(repoRoot, 'router/dist/src/all-in-one.js');
-const webDist = path.join(repoRoot, 'web/dist');
+import {
+  UI_TIMEOUT_MS,
+  assertBuilt,
+  launchBrowser,
+  openPage as openRecordedPage,
+  postGraphQL,
+  readSetupToken,
+  signInThroughUi,
+  startPlatform,
+  waitUntilReady,
+} from './platform.mjs';
 
 const SUBGRAPH_NAMES = [
   'users',
@@ -31,127 +30,58 @@ const SUBGRAPH_NAMES = [
   'releases',
   'tests',
 ];
-const READY_TIMEOUT_MS = 60_000;
-const EXIT_TIMEOUT_MS = 15_000;
-const UI_TIMEOUT_MS = 20_000;
 
-/** @type {import('node:child_process').ChildProcess | undefined} */
+/** @type {Awaited<ReturnType<typeof startPlatform>> | undefined} */
 let platform;
-let platformOutput = '';
-let dataDir = '';
 let baseUrl = process.env.AITIP_WEB_TEST_URL?.replace(/\/$/, '') ?? '';
 /** @type {import('playwright-core').Browser | undefined} */
 let browser;
+/**
+ * Who the playground test signs in as. The router refuses anonymous introspection, so GraphiQL
+ * needs a session: the first user, signed up with the setup token, on a platform the test
+ * started; AITIP_WEB_TEST_EMAIL / AITIP_WEB_TEST_PASSWORD on one that was already running.
+ * @type {{ email: string; password: string; displayName: string } | undefined}
+ */
+let user;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function tailOfOutput() {
-  return platformOutput.split('\n').slice(-80).join('\n');
-}
-
-async function waitUntilReady(url) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastProblem = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (platform && platform.exitCode !== null) {
-      throw new Error(`the platform exited with code ${platform.exitCode} before it was ready:\n${tailOfOutput()}`);
-    }
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-      lastProblem = `/readyz answered ${response.status}: ${await response.text()}`;
-    } catch (error) {
-      lastProblem = String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(
-    `the platform was not ready within ${READY_TIMEOUT_MS / 1000} s (${lastProblem}):\n${tailOfOutput()}`,
-  );
-}
-
-async function stopPlatform() {
-  if (!platform || platform.exitCode !== null || platform.signalCode !== null) return;
-  const exited = new Promise((resolve) => platform?.once('exit', resolve));
-  platform.kill('SIGINT');
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise((resolve) => setTimeout(() => resolve(true), EXIT_TIMEOUT_MS)),
-  ]);
-  if (timedOut) {
-    platform.kill('SIGKILL');
-    await exited;
-    throw new Error(`the platform did not exit within ${EXIT_TIMEOUT_MS / 1000} s of SIGINT:\n${tailOfOutput()}`);
-  }
-}
-
-/** A fresh browser page that records page errors and requests leaving the origin. */
-async function openPage() {
+const openPage = () => {
   assert.ok(browser);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const pageErrors = [];
-  const foreignRequests = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  context.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(`${baseUrl}/`) && !/^(data|blob):/.test(url)) foreignRequests.push(url);
-  });
-  return { page, context, pageErrors, foreignRequests };
+  return openRecordedPage(browser, baseUrl);
+};
+
+async function signUpFirstUser() {
+  assert.ok(platform);
+  const candidate = { email: 'first.user@example.com', password: 'correct horse battery', displayName: 'First User' };
+  const answer = await postGraphQL(
+    baseUrl,
+    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { user { id } } }`,
+    { input: { ...candidate, setupToken: await readSetupToken(platform.dataDir) } },
+  );
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+  return candidate;
 }
 
 before(async () => {
   if (!baseUrl) {
-    assert.ok(
-      existsSync(allInOneEntry),
-      `${allInOneEntry} is missing; run \`npm run build\` at the repository root first`,
-    );
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    dataDir = await mkdtemp(path.join(tmpdir(), 'aitip-web-ui-'));
-    platform = spawn(process.execPath, [allInOneEntry], {
-      cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), AITIP_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    platform.stdout?.on('data', (chunk) => (platformOutput += chunk));
-    platform.stderr?.on('data', (chunk) => (platformOutput += chunk));
+    platform = await startPlatform('aitip-web-ui-');
+    baseUrl = platform.baseUrl;
   }
-  assert.ok(
-    existsSync(path.join(webDist, 'index.html')) && existsSync(path.join(webDist, 'playground.html')),
-    'web/dist is not built; run `npm run build -w @aitip/web` first',
-  );
-  await waitUntilReady(baseUrl);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  assertBuilt({ needPlatform: false });
+  await waitUntilReady(baseUrl, platform);
+  if (platform) user = await signUpFirstUser();
+  else if (process.env.AITIP_WEB_TEST_EMAIL && process.env.AITIP_WEB_TEST_PASSWORD) {
+    user = {
+      email: process.env.AITIP_WEB_TEST_EMAIL,
+      password: process.env.AITIP_WEB_TEST_PASSWORD,
+      displayName: process.env.AITIP_WEB_TEST_DISPLAY_NAME ?? '',
+    };
+  }
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  try {
-    await stopPlatform();
-  } finally {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }
+  await platform?.dispose();
 });
 
 test('the status page shows every subgraph healthy', async () => {
@@ -175,10 +105,10 @@ test('the status page shows every subgraph healthy', async () => {
       assert.equal(await row.getByRole('cell').nth(0).innerText(), 'healthy', `${name} is healthy`);
     }
 
-    // The shell routes on the client: a domain page is an honest placeholder.
+    // The shell routes on the client; signed out, a domain page asks to sign in first.
     await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('heading', { name: 'Datasets' }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await page.getByText('Not built yet.').waitFor();
+    await page.getByText('Sign in to see this page.').waitFor();
     assert.equal(new URL(page.url()).pathname, '/datasets');
 
     assert.deepEqual(pageErrors, []);
@@ -188,9 +118,17 @@ test('the status page shows every subgraph healthy', async () => {
   }
 });
 
-test('the playground runs a query and shows the response', async () => {
+test('the playground runs a query and shows the response', async (t) => {
+  if (!user) {
+    t.skip('AITIP_WEB_TEST_URL is set without AITIP_WEB_TEST_EMAIL/AITIP_WEB_TEST_PASSWORD to sign in with');
+    return;
+  }
   const { page, context, pageErrors, foreignRequests } = await openPage();
   try {
+    // The playground sends the web UI's stored session, and a domain page shows its placeholder.
+    await signInThroughUi(page, baseUrl, user);
+    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByText('Not built yet.').waitFor({ timeout: UI_TIMEOUT_MS });
     await page.goto(`${baseUrl}/playground`);
     const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');
     await queryEditor.waitFor({ timeout: UI_TIMEOUT_MS });
@@ -217,6 +155,14 @@ test('the playground runs a query and shows the response', async () => {
     assert.match(text, /"data": \{/);
     assert.doesNotMatch(text, /"errors"/);
 
+    // GraphiQL's schema fetch (introspection) goes out with the session too: the Docs pane has the schema.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const docs = page.getByRole('region', { name: 'Documentation Explorer' });
+    const schemaShown = docs.getByText('Root Types');
+    const schemaFailed = docs.getByText('Error fetching schema');
+    await schemaShown.or(schemaFailed).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.ok(await schemaShown.isVisible(), 'GraphiQL could not fetch the schema (introspection) with the session');
+
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(foreignRequests, []);
   } finally {
@@ -233,7 +179,7 @@ test('the status page says so when the router goes away', async (t) => {
   try {
     await page.goto(`${baseUrl}/status`);
     await page.getByText('subgraphs healthy').waitFor({ timeout: UI_TIMEOUT_MS });
-    await stopPlatform();
+    await platform.stop();
     await page.getByRole('alert').getByText('Cannot reach the AITIP router.').waitFor({ timeout: UI_TIMEOUT_MS });
   } finally {
     await context.close();

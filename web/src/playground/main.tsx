@@ -5,6 +5,8 @@ import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { authorizedFetch, sessionHeaders } from '../auth/authorized-fetch';
+import { readSession } from '../auth/session';
 import { GRAPHQL_HTTP_PATH, graphqlWebSocketUrl } from '../endpoints';
 import './playground.css';
 
@@ -22,9 +24,15 @@ query SchemaRoots {
 }
 `;
 
+// Requests carry the web UI's stored session (and refresh it), so the playground acts as the
+// signed-in user in the active organization. Headers typed into GraphiQL's editor (an API key's
+// Authorization, another x-aitip-org) win over the session's.
+const session = readSession();
 const fetcher = createGraphiQLFetcher({
   url: GRAPHQL_HTTP_PATH,
   subscriptionUrl: graphqlWebSocketUrl(window.location),
+  fetch: authorizedFetch,
+  wsConnectionParams: sessionHeaders(session),
 });
 
 const container = document.getElementById('playground');
@@ -37,7 +45,16 @@ createRoot(container).render(
         <a className="playground-home" href="/" title="Back to the AITIP web UI">
           AITIP
         </a>{' '}
-        playground
+        playground{' '}
+        <span className="playground-identity">
+          {session ? (
+            <>as {session.user.displayName}</>
+          ) : (
+            <>
+              (signed out: <a href="/login?next=%2Fplayground">sign in</a> to use the API)
+            </>
+          )}
+        </span>
       </GraphiQL.Logo>
     </GraphiQL>
   </StrictMode>,
