@@ -258,6 +258,10 @@ test('a signed-in user accepts an invitation to a second organization and switch
     await page.getByLabel('E-mail to invite').fill(invitee.email);
     await page.getByLabel('Role', { exact: true }).selectOption('ADMIN');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    // the link shown is Bob's once his invitation is in the pending list (Carol's was shown before)
+    await page
+      .getByRole('button', { name: `Revoke invitation for ${invitee.email}` })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     const invitationLink = (
       await page.getByRole('region', { name: 'Invitation link' }).getByTestId('one-time-secret').innerText()
     ).trim();

@@ -78,7 +78,14 @@ export function measureOperation(
     return { fromVariable: false };
   };
 
-  const walk = (parent: GraphQLNamedType | undefined, set: SelectionSetNode, pageSize?: number): Measured => {
+  // Introspection is answered by the router from the schema it holds, so its lists are as long as the
+  // schema is, whatever the query asks: under __schema/__type every field costs 1, no list multiplier.
+  const walk = (
+    parent: GraphQLNamedType | undefined,
+    set: SelectionSetNode,
+    pageSize?: number,
+    introspecting = false,
+  ): Measured => {
     let result = EMPTY;
     const add = (part: Measured) => {
       result = {
@@ -106,11 +113,13 @@ export function measureOperation(
         }
         let multiplier = 1;
         let childPageSize: number | undefined;
-        if (size !== undefined && (list || type === undefined)) multiplier = Math.max(0, size);
+        const inside = introspecting || introspection;
+        if (inside) multiplier = 1;
+        else if (size !== undefined && (list || type === undefined)) multiplier = Math.max(0, size);
         else if (size !== undefined) childPageSize = Math.max(0, size);
         else if (list) multiplier = pageSize !== undefined && CONNECTION_LISTS.has(name) ? pageSize : ASSUMED_LIST_SIZE;
         const child = selection.selectionSet
-          ? walk(type ? getNamedType(type) : undefined, selection.selectionSet, childPageSize)
+          ? walk(type ? getNamedType(type) : undefined, selection.selectionSet, childPageSize, inside)
           : EMPTY;
         add({
           depth: 1 + child.depth,
@@ -121,10 +130,10 @@ export function measureOperation(
         });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema?.getType(selection.typeCondition.name.value) : parent;
-        add(walk(condition ?? undefined, selection.selectionSet, pageSize));
+        add(walk(condition ?? undefined, selection.selectionSet, pageSize, introspecting));
       } else {
         const name = selection.name.value;
-        const key = `${name}|${pageSize ?? ''}`;
+        const key = `${name}|${pageSize ?? ''}|${introspecting}`;
         const cached = memo.get(key);
         if (cached) {
           add(cached);
@@ -138,6 +147,7 @@ export function measureOperation(
           schema?.getType(fragment.typeCondition.name.value) ?? undefined,
           fragment.selectionSet,
           pageSize,
+          introspecting,
         );
         inProgress.delete(name);
         memo.set(key, measured);

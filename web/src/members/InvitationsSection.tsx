@@ -12,7 +12,13 @@ export function invitationLink(token: string): string {
   return `${window.location.origin}/signup?invitation=${encodeURIComponent(token)}`;
 }
 
-function InviteMemberForm({ onInvited }: { onInvited: (email: string, token: string) => void }) {
+function InviteMemberForm({
+  onInvited,
+  onSubmit,
+}: {
+  onInvited: (invitation: { id: string; email: string }, token: string) => void;
+  onSubmit: () => void;
+}) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
   const [error, setError] = useState<string | null>(null);
@@ -21,12 +27,13 @@ function InviteMemberForm({ onInvited }: { onInvited: (email: string, token: str
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    onSubmit();
     const outcome = await invite.run({ input: { email: email.trim(), role } });
     if (!outcome.ok) {
       setError(outcome.message);
       return;
     }
-    onInvited(outcome.data.inviteMember.invitation.email, outcome.data.inviteMember.token);
+    onInvited(outcome.data.inviteMember.invitation, outcome.data.inviteMember.token);
     setEmail('');
   }
 
@@ -57,20 +64,25 @@ export function InvitationsSection() {
   const context = useMemo(() => ({ additionalTypenames: ['Invitation'] }), []);
   const [result] = useQuery({ query: INVITATIONS, context, requestPolicy: 'cache-and-network' });
   const revoke = useApiMutation(REVOKE_INVITATION);
-  const [created, setCreated] = useState<{ email: string; token: string } | null>(null);
+  const [created, setCreated] = useState<{ id: string; email: string; token: string } | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
   async function onRevoke(id: string) {
     setRevokeError(null);
     const outcome = await revoke.run({ id });
     if (!outcome.ok) setRevokeError(outcome.message);
+    // a revoked invitation's link no longer works; stop showing it
+    else setCreated((shown) => (shown?.id === id ? null : shown));
   }
 
   const pending = result.data?.invitations ?? [];
   return (
     <section aria-labelledby="invitations-title">
       <h3 id="invitations-title">Invitations</h3>
-      <InviteMemberForm onInvited={(email, token) => setCreated({ email, token })} />
+      <InviteMemberForm
+        onSubmit={() => setCreated(null)}
+        onInvited={(invitation, token) => setCreated({ id: invitation.id, email: invitation.email, token })}
+      />
       {created && (
         <OneTimeSecret
           label="Invitation link"
