@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getIntrospectionQuery } from 'graphql';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { RedisRateLimiter, createLogger, signAccessToken } from '@aitip/kit';
 import { startRouter, type RunningRouter } from '../src/router.js';
@@ -211,6 +212,20 @@ describe('the router guards requests before execution', () => {
     assert.deepEqual(signedIn.body.data, { __schema: { queryType: { name: 'Query' } } });
     const typename = await graphql(url, '{ __typename }');
     assert.deepEqual(typename.body, { data: { __typename: 'Query' } }, '__typename is not introspection');
+  });
+
+  test('the full introspection query that GraphiQL and SDK generators send fits the limits', async () => {
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      inputValueDeprecation: true,
+      schemaDescription: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+    });
+    const defaults = await start({});
+    const { response, body } = await graphql(defaults, query, undefined, { authorization: `Bearer ${userToken}` });
+    assert.equal(response.status, 200, JSON.stringify(body.errors));
+    assert.ok((body.data as { __schema: { types: unknown[] } }).__schema.types.length > 0);
   });
 
   test('INTROSPECTION=always and never', async () => {
