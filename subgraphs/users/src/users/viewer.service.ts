@@ -6,6 +6,11 @@ import type { ApiKeyService } from '../api-keys/api-key.service.js';
 import type { OrganizationStore } from '../organizations/organization.store.js';
 import { identityRole, roleValue } from '../role.js';
 
+/** The caller as the router verified it; user, API key and organization load only when asked for. */
+export interface ViewerRoot extends Pick<Viewer, 'kind' | 'role' | 'scopes'> {
+  identity: Identity;
+}
+
 /** Describes the caller from the identity the router verified. */
 export class ViewerService {
   constructor(
@@ -14,17 +19,23 @@ export class ViewerService {
     private readonly organizations: OrganizationStore,
   ) {}
 
-  async viewer(identity: Identity): Promise<Viewer> {
+  viewer(identity: Identity): ViewerRoot {
+    const role = identityRole(identity.roles);
+    return { identity, kind: identity.kind, role: role ? roleValue(role) : null, scopes: identity.scopes };
+  }
+
+  async user(identity: Identity): Promise<Viewer['user']> {
     const signedIn = identity.kind === 'user' || identity.kind === 'service';
     const user = signedIn && identity.userId ? await this.users.findById(identity.userId) : null;
-    const role = identityRole(identity.roles);
-    return {
-      kind: identity.kind,
-      user: user && toUser(user),
-      apiKey: identity.kind === 'service' ? await this.apiKeys.current(identity) : null,
-      organization: signedIn && identity.orgId ? await this.organizations.findById(identity.orgId) : null,
-      role: role ? roleValue(role) : null,
-      scopes: identity.scopes,
-    };
+    return user && toUser(user);
+  }
+
+  apiKey(identity: Identity): Promise<Viewer['apiKey']> {
+    return identity.kind === 'service' ? this.apiKeys.current(identity) : Promise.resolve(null);
+  }
+
+  async organization(identity: Identity): Promise<Viewer['organization']> {
+    const signedIn = identity.kind === 'user' || identity.kind === 'service';
+    return signedIn && identity.orgId ? this.organizations.findById(identity.orgId) : null;
   }
 }
