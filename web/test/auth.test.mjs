@@ -5,7 +5,10 @@
 // first sign-up needs the one-time setup token of a new instance.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -17,6 +20,9 @@ import {
   signInThroughUi,
   startPlatform,
 } from './platform.mjs';
+
+const execFileAsync = promisify(execFile);
+const cliMain = new URL('../../cli/dist/src/main.js', import.meta.url).pathname;
 
 // Audit events travel through a queue before they can be read; how long to keep looking.
 const AUDIT_DEADLINE_MS = 30_000;
@@ -187,6 +193,23 @@ test('an owner signs up, invites a member, manages roles and API keys, and reads
     // The key works on its own, outside the browser.
     const asKey = await postGraphQL(baseUrl, '{ viewer { kind scopes } }', {}, { authorization: `Bearer ${apiKey}` });
     assert.deepEqual(asKey, { data: { viewer: { kind: 'service', scopes: ['datasets:read'] } } });
+
+    // ... and from the CLI, as a CI job would use it.
+    const cliConfig = await mkdtemp(path.join(tmpdir(), 'aitip-cli-'));
+    try {
+      const cli = (...args) =>
+        execFileAsync(process.execPath, [cliMain, '--url', baseUrl, ...args], {
+          env: { ...process.env, AITIP_CONFIG_DIR: cliConfig },
+        });
+      await cli('login', '--api-key', apiKey);
+      const { stdout } = await cli('whoami', '--json');
+      const whoami = JSON.parse(stdout);
+      assert.equal(whoami.kind, 'service');
+      assert.deepEqual(whoami.scopes, ['datasets:read']);
+      assert.equal(whoami.organization.name, organizationName);
+    } finally {
+      await rm(cliConfig, { recursive: true, force: true });
+    }
 
     // Revoked (after confirming), it stops working.
     await keyRow.getByRole('button', { name: 'Revoke ci-reader' }).click();
