@@ -11,15 +11,35 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads a request body up to `limit` bytes; JSON bodies are parsed. */
+/**
+ * Reads a request body up to `limit` bytes; JSON bodies are parsed. A larger body is refused
+ * (BodyError 413) without buffering it; the rest is drained so that the client reads the answer
+ * rather than a reset connection.
+ */
 export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<unknown> {
+  const tooLarge = () => new BodyError(413, `Request body is larger than ${limit} bytes.`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw tooLarge();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyError(413, `Request body is larger than ${limit} bytes.`);
-    chunks.push(chunk);
-  }
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve());
+    req.once('error', reject);
+  });
   const text = Buffer.concat(chunks).toString('utf8');
   const type = req.headers['content-type'] ?? '';
   if (type.includes('json')) {

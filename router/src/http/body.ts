@@ -1,44 +1,19 @@
 import type { IncomingMessage } from 'node:http';
+import { BodyError, readBody } from '@aitip/kit';
 import { RouterRequestError } from './request-errors.js';
 
 /**
- * Reads a request body of at most `limit` bytes (JSON is parsed). A larger body is refused with
- * 413 without buffering it; the rest is drained so that the client reads the answer rather than a
- * reset connection.
+ * Reads a request body of at most `limit` bytes (JSON is parsed) with kit's reader, which refuses a
+ * larger body without buffering it; the errors say what to do in the router's terms.
  */
 export async function readLimitedBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw tooLarge(limit);
+  try {
+    return await readBody(req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyError)) throw err;
+    if (err.status === 413) throw tooLarge(limit);
+    throw new RouterRequestError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve());
-    req.once('error', reject);
-  });
-  const text = Buffer.concat(chunks).toString('utf8');
-  if ((req.headers['content-type'] ?? '').includes('json')) {
-    if (text.length === 0) return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new RouterRequestError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
-    }
-  }
-  return text;
 }
 
 function tooLarge(limit: number): RouterRequestError {
