@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
 import {
   buildASTSchema,
   getNamedType,
@@ -15,12 +14,11 @@ import {
   parse,
   type GraphQLInputType,
 } from 'graphql';
-import { RedisBus, RedisRateLimiter, createLogger, printSubgraphSdl } from '@aitip/kit';
+import { RedisBus, RedisRateLimiter, createLogger } from '@aitip/kit';
 import { createTestDatabase } from '@aitip/kit/dist/src/testing/index.js';
-import { platformSubgraphs } from '../src/platform-subgraphs.js';
 import type { RunningPlatform } from '../src/platform.js';
 import { startRouter, type RunningRouter } from '../src/router.js';
-import { graphql, startTestPlatform } from './support.js';
+import { composePlatformSupergraph, graphql, startTestPlatform } from './support.js';
 
 // Users, organizations and API keys through the router, on real PostgreSQL and Redis, with a second
 // router (its own Redis connections, as another process would have) that must hear revocations.
@@ -78,17 +76,8 @@ describe('authentication through the router (users subgraph, PostgreSQL, Redis)'
 
   before(async () => {
     database = await createTestDatabase('aitip_router_auth');
-    const composed = composeServices(
-      await Promise.all(
-        platformSubgraphs.map(async (s) => ({
-          name: s.name,
-          url: `http://127.0.0.1:1/${s.name}`,
-          typeDefs: parse(await printSubgraphSdl(s)),
-        })),
-      ),
-    );
-    assert.equal(composed.errors, undefined, composed.errors?.map((e) => e.message).join('\n'));
-    supergraphSdl = composed.supergraphSdl!;
+    const composedSdl = await composePlatformSupergraph();
+    supergraphSdl = composedSdl;
     const started = await startTestPlatform({
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createLogger, parseConfig, signAccessToken, type Role } from '@aitip/kit';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { createLogger, parseConfig, printSubgraphSdl, signAccessToken, type Role } from '@aitip/kit';
+import { platformSubgraphs } from '../src/platform-subgraphs.js';
 import { allInOneEnvSchema, repoRoot } from '../src/config.js';
 import { startPlatform, type RunningPlatform } from '../src/platform.js';
 
@@ -131,4 +134,19 @@ export async function waitForOk(url: string, timeoutMs: number, describe: () => 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not become ready within ${timeoutMs} ms:\n${describe()}`);
+}
+
+/** The supergraph composed from the platform's subgraphs as the code defines them now. */
+export async function composePlatformSupergraph(): Promise<string> {
+  const composed = composeServices(
+    await Promise.all(
+      platformSubgraphs.map(async (s) => ({
+        name: s.name,
+        url: `http://127.0.0.1:1/${s.name}`,
+        typeDefs: parse(await printSubgraphSdl(s)),
+      })),
+    ),
+  );
+  if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+  return composed.supergraphSdl!;
 }

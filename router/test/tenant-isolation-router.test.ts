@@ -4,13 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
-import { SCOPES, printSubgraphSdl } from '@aitip/kit';
+import { SCOPES } from '@aitip/kit';
 import { createTestDatabase } from '@aitip/kit/dist/src/testing/index.js';
-import { platformSubgraphs } from '../src/platform-subgraphs.js';
 import type { RunningPlatform } from '../src/platform.js';
-import { graphql, startTestPlatform } from './support.js';
+import { composePlatformSupergraph, graphql, startTestPlatform } from './support.js';
 import { domainEntityCases, type EntityCase } from './tenant-fixtures.js';
 
 // Tenant isolation through the router: the whole platform in this process on real PostgreSQL and
@@ -110,19 +107,10 @@ describe('tenant isolation through the router (whole platform, PostgreSQL, Redis
 
   before(async () => {
     database = await createTestDatabase('aitip_router_tenants');
-    const composed = composeServices(
-      await Promise.all(
-        platformSubgraphs.map(async (s) => ({
-          name: s.name,
-          url: `http://127.0.0.1:1/${s.name}`,
-          typeDefs: parse(await printSubgraphSdl(s)),
-        })),
-      ),
-    );
-    assert.equal(composed.errors, undefined, composed.errors?.map((e) => e.message).join('\n'));
+    const composedSdl = await composePlatformSupergraph();
     directories.push(mkdtempSync(join(tmpdir(), 'aitip-tenants-supergraph-')));
     const supergraphPath = join(directories[0]!, 'supergraph.graphql');
-    writeFileSync(supergraphPath, composed.supergraphSdl!);
+    writeFileSync(supergraphPath, composedSdl);
     const started = await startTestPlatform({
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
