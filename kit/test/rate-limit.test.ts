@@ -43,6 +43,17 @@ for (const kind of ['redis', 'memory'] as const) {
       assert.equal(alone.remaining, 97);
     });
 
+    test('peek tells whether a request would pass without charging it', async () => {
+      const check = { key: `test:${randomUUID()}`, limit: 2, windowMs: 60_000 };
+      for (let i = 0; i < 5; i++) assert.equal((await limiter.peek([check])).allowed, true);
+      await limiter.hit([check]);
+      assert.equal((await limiter.peek([check])).remaining, 0, 'one left before this one, none after');
+      await limiter.hit([check]);
+      const refused = await limiter.peek([check]);
+      assert.equal(refused.allowed, false);
+      assert.ok(refused.retryAfterMs > 0);
+    });
+
     test('keys are independent', async () => {
       const a = { key: `test:${randomUUID()}`, limit: 1, windowMs: 60_000 };
       const b = { key: `test:${randomUUID()}`, limit: 1, windowMs: 60_000 };

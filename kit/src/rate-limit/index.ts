@@ -34,7 +34,10 @@ export interface RateLimitDecision {
  * at once and only when all of them allow it.
  */
 export interface RateLimiter {
+  /** Charges one request against every check, when all of them allow it. */
   hit(checks: RateLimitCheck[], now?: number): Promise<RateLimitDecision>;
+  /** Whether a request would be allowed now, without charging it (e.g. to refuse before costly work). */
+  peek(checks: RateLimitCheck[], now?: number): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 

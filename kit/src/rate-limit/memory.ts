@@ -16,13 +16,21 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async hit(checks: RateLimitCheck[], now = Date.now()): Promise<RateLimitDecision> {
-    const { decision, next } = decide(
+    const { decision, next } = this.decide(checks, now);
+    if (decision.allowed) for (const [i, check] of checks.entries()) this.arrivals.set(check.key, next[i]!);
+    return decision;
+  }
+
+  async peek(checks: RateLimitCheck[], now = Date.now()): Promise<RateLimitDecision> {
+    return this.decide(checks, now).decision;
+  }
+
+  private decide(checks: RateLimitCheck[], now: number) {
+    return decide(
       checks,
       checks.map((check) => this.arrivals.get(check.key)),
       now,
     );
-    if (decision.allowed) for (const [i, check] of checks.entries()) this.arrivals.set(check.key, next[i]!);
-    return decision;
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,14 @@ import type { RateLimitCheck, RateLimitDecision, RateLimiter } from './index.js'
 /**
  * The GCRA step of `decide` in Lua, so that reading and charging every key is one atomic round trip.
  * Time comes from the Redis server, so router instances with skewed clocks agree.
- * KEYS: the checks' keys; ARGV: limit and window (ms) per key.
+ * KEYS: the checks' keys; ARGV: limit and window (ms) per key, then 1 to charge or 0 to only look.
  * Returns {allowed, index of the deciding check, remaining, resetMs, retryAfterMs}.
  */
 const script = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local n = #KEYS
+local charge = ARGV[2 * n + 1] == '1'
 local newTats = {}
 local best, bestRemaining, bestReset = 1, -1, 0
 for i = 1, n do
@@ -31,8 +32,10 @@ for i = 1, n do
     best, bestRemaining, bestReset = i, remaining, math.ceil(newTat - now)
   end
 end
-for i = 1, n do
-  redis.call('SET', KEYS[i], tostring(newTats[i]), 'PX', math.ceil(newTats[i] - now) + 1)
+if charge then
+  for i = 1, n do
+    redis.call('SET', KEYS[i], tostring(newTats[i]), 'PX', math.ceil(newTats[i] - now) + 1)
+  end
 end
 return {1, best, bestRemaining, bestReset, 0}
 `;
@@ -47,9 +50,18 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis.defineCommand('aitipRateLimit', { lua: script });
   }
 
-  async hit(checks: RateLimitCheck[]): Promise<RateLimitDecision> {
+  hit(checks: RateLimitCheck[]): Promise<RateLimitDecision> {
+    return this.run(checks, true);
+  }
+
+  peek(checks: RateLimitCheck[]): Promise<RateLimitDecision> {
+    return this.run(checks, false);
+  }
+
+  private async run(checks: RateLimitCheck[], charge: boolean): Promise<RateLimitDecision> {
     const args: Array<string | number> = [];
     for (const check of checks) args.push(check.limit, check.windowMs);
+    args.push(charge ? 1 : 0);
     const keys = checks.map((check) => `aitip:ratelimit:${check.key}`);
     const command = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<number[]>>)[
       'aitipRateLimit'
