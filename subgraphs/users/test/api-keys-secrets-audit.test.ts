@@ -184,6 +184,18 @@ describe('API keys, secrets and the audit log (PostgreSQL)', () => {
     await h.ok(`mutation { setSecret(name: "HF_TOKEN", value: "second value") { id } }`, {}, owner);
     assert.equal((await h.ok(reveal, { o: orgId }, systemCaller))['orgSecretValue'], 'second value');
 
+    // another secret's sealed value copied over this one's does not decrypt as this one
+    await h.ok(`mutation { setSecret(name: "OTHER_TOKEN", value: "other value") { id } }`, {}, owner);
+    await h.subgraph.db.query(
+      `UPDATE users.secrets AS s SET iv = o.iv, auth_tag = o.auth_tag, ciphertext = o.ciphertext
+         FROM users.secrets AS o WHERE s.name = 'HF_TOKEN' AND o.name = 'OTHER_TOKEN' AND o.org_id = s.org_id`,
+    );
+    const swapped = await h.call(reveal, { o: orgId }, systemCaller);
+    assert.equal(swapped.errors?.[0]?.extensions?.['code'], 'INTERNAL');
+    assert.ok(!JSON.stringify(swapped).includes('other value'));
+    await h.ok(`mutation { setSecret(name: "HF_TOKEN", value: "second value") { id } }`, {}, owner);
+    await h.ok(`mutation { deleteSecret(name: "OTHER_TOKEN") }`, {}, owner);
+
     await h.subgraph.db.query(
       `UPDATE users.secrets SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1) WHERE name = 'HF_TOKEN'`,
     );

@@ -8,8 +8,9 @@ export interface SealedValue {
 }
 
 /**
- * AES-256-GCM with key SHA-256(master key) and a random 12-byte IV per value. The organization id is
- * the additional authenticated data, so a value copied into another organization's row does not decrypt.
+ * AES-256-GCM with key SHA-256(master key) and a random 12-byte IV per value. The organization id and
+ * the secret's name are the additional authenticated data, so a value copied into another
+ * organization's row, or into another secret's row, does not decrypt.
  */
 export class SecretCipher {
   private readonly key: Buffer;
@@ -18,19 +19,24 @@ export class SecretCipher {
     this.key = createHash('sha256').update(masterKey).digest();
   }
 
-  seal(orgId: string, value: string): SealedValue {
+  seal(orgId: string, name: string, value: string): SealedValue {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(orgId, 'utf8'));
+    cipher.setAAD(associatedData(orgId, name));
     const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
     return { iv, authTag: cipher.getAuthTag(), ciphertext };
   }
 
   /** Decrypts; throws when the stored value was changed, moved or encrypted with another master key. */
-  open(orgId: string, sealed: SealedValue): string {
+  open(orgId: string, name: string, sealed: SealedValue): string {
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.iv);
-    decipher.setAAD(Buffer.from(orgId, 'utf8'));
+    decipher.setAAD(associatedData(orgId, name));
     decipher.setAuthTag(sealed.authTag);
     return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
   }
+}
+
+/** Binds a value to its organization and name (a newline cannot occur in either). */
+function associatedData(orgId: string, name: string): Buffer {
+  return Buffer.from(`${orgId}\n${name}`, 'utf8');
 }

@@ -19,7 +19,7 @@ export class SecretService {
     if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) {
       throw new InputError('A secret value may be at most 64 KiB; store larger data as a dataset.', { field: 'value' });
     }
-    const row = await this.store.upsert(orgId, name, this.cipher.seal(orgId, value), identity.userId ?? null);
+    const row = await this.store.upsert(orgId, name, this.cipher.seal(orgId, name, value), identity.userId ?? null);
     return toSecret(row);
   }
 
@@ -42,7 +42,7 @@ export class SecretService {
     const row = await this.store.find(orgId, name);
     if (!row) return null;
     try {
-      return this.cipher.open(orgId, row);
+      return this.cipher.open(orgId, name, row);
     } catch {
       throw new Error(
         `The secret "${name}" of organization ${orgId} does not decrypt: its stored value was changed, or the master key (AITIP_MASTER_KEY) differs from the one it was set with.`,
