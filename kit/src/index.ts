@@ -20,3 +20,4 @@ export * from './auth/access.js';
 export * from './audit.js';
 export * from './rate-limit/index.js';
 export * from './auth/tokens.js';
+export * from './streams/index.js';

@@ -104,3 +104,22 @@ export function assertEveryRootFieldGuarded(schema: GraphQLSchema): void {
     );
   }
 }
+
+/**
+ * Checks each Subscription field's access rule when a client subscribes. The @Requires middleware only
+ * wraps `resolve`, which runs per event: without this a caller lacking the scope would hold an open
+ * subscription (and its bus tail) and get errors only once events arrive.
+ */
+export function enforceSubscriptionAccess(schema: GraphQLSchema): void {
+  const type = schema.getSubscriptionType();
+  if (!type) return;
+  for (const field of Object.values(type.getFields())) {
+    const rule = field.extensions?.[ACCESS_EXTENSION] as AccessRule | undefined;
+    const subscribe = field.subscribe;
+    if (!rule || !subscribe) continue;
+    field.subscribe = (source, args, context: { identity: Identity }, info) => {
+      checkAccess(context.identity, rule);
+      return subscribe(source, args, context, info);
+    };
+  }
+}

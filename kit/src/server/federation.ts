@@ -4,7 +4,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
 import DataLoader from 'dataloader';
-import { assertEveryRootFieldGuarded } from '../auth/access.js';
+import { assertEveryRootFieldGuarded, enforceSubscriptionAccess } from '../auth/access.js';
 import { scopeAllows } from '../auth/scopes.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -60,6 +60,7 @@ export async function buildFederatedSchema<TContext>(
     ...options.buildOptions,
   });
   assertEveryRootFieldGuarded(schema);
+  enforceSubscriptionAccess(schema);
   const typeDefs = parse(`${federationLink}\n\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {

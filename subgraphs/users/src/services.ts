@@ -21,6 +21,7 @@ import { SecretService } from './secrets/secret.service.js';
 import { SecretCipher } from './secrets/secret-cipher.js';
 import { AuditEventStore } from './audit/audit-event.store.js';
 import { AuditEventService } from './audit/audit-event.service.js';
+import { OrganizationEventFeed } from './audit/organization-events.js';
 import { SetupTokenStore } from './setup/setup-token.store.js';
 import { SetupService } from './setup/setup.service.js';
 
@@ -64,6 +65,7 @@ export function createUsersServices(deps: SubgraphDependencies) {
     secrets: new SecretService(new SecretStore(db), new SecretCipher(resources.keys.masterKey)),
     audit: new AuditEventService(auditStore),
     auditStore,
+    organizationEvents: new OrganizationEventFeed(resources.bus),
     setup,
   };
 }

@@ -1,4 +1,4 @@
-import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
+import { buildFederatedSchema, streamPubSub, type SubgraphDefinition } from '@aitip/kit';
 import { UsersInitial20261126000000 } from '../migrations/20261126000000-initial.js';
 import { UsersIdentity20261126100000 } from '../migrations/20261126100000-identity.js';
 import { usersSettingsSchema } from './settings.js';
@@ -22,6 +22,7 @@ import { SecretEntity } from './secrets/secret.entity.js';
 import { SecretResolver } from './secrets/secret.resolver.js';
 import { AuditEventEntity } from './audit/audit-event.entity.js';
 import { AuditEventResolver } from './audit/audit-event.resolver.js';
+import { AuditEventSubscriptionResolver } from './audit/audit-event.subscription.js';
 import { consumeAuditEvents } from './audit/audit.consumer.js';
 import { SetupTokenEntity } from './setup/setup-token.entity.js';
 
@@ -55,6 +56,7 @@ export const usersSubgraph: SubgraphDefinition = {
         ApiKeyResolver,
         SecretResolver,
         AuditEventResolver,
+        AuditEventSubscriptionResolver,
       ],
       resolverInstances: services && [
         new ViewerResolver(services.viewer),
@@ -66,7 +68,10 @@ export const usersSubgraph: SubgraphDefinition = {
         new ApiKeyResolver(services.apiKeys),
         new SecretResolver(services.secrets),
         new AuditEventResolver(services.audit),
+        new AuditEventSubscriptionResolver(),
       ],
+      // subscriptions tail the organizations' bus streams
+      buildOptions: { pubSub: streamPubSub(deps?.resources.bus) },
       referenceResolvers: services && {
         User: userReference(services.users),
         Organization: organizationReference(services.organizations),
@@ -75,7 +80,12 @@ export const usersSubgraph: SubgraphDefinition = {
   },
   async workers(deps) {
     const services = createUsersServices(deps);
-    const consumer = await consumeAuditEvents(deps.resources.queue, services.auditStore, deps.logger);
+    const consumer = await consumeAuditEvents(
+      deps.resources.queue,
+      services.auditStore,
+      services.organizationEvents,
+      deps.logger,
+    );
     try {
       await services.setup.prepareFirstRun();
     } catch (err) {

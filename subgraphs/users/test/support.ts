@@ -35,6 +35,8 @@ export interface UsersHarness {
   subgraph: RunningSubgraph;
   resources: PlatformResources;
   dataDir: string;
+  /** The identity header value the router would send for `identity` (for graphql-ws connection params). */
+  sign(identity: Identity): string;
   /** Calls the subgraph; `identity` undefined sends no identity header at all. */
   call(query: string, variables?: Record<string, unknown>, identity?: Identity | null): Promise<GraphQLAnswer>;
   /** Like call, but fails the test on any error and returns data. */
@@ -97,6 +99,7 @@ export async function startUsers(kind: DatabaseKind, env: Record<string, string>
     subgraph,
     resources,
     dataDir,
+    sign: (identity) => signIdentity(identity, internalSecret),
     call,
     async ok(query, variables, identity) {
       const answer = await call(query, variables, identity);

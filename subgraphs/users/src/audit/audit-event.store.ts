@@ -20,14 +20,15 @@ export interface AuditEventQuery {
 export class AuditEventStore {
   constructor(private readonly db: DataSource) {}
 
-  /** Stores an event once per queue message, however often the message is delivered. */
-  async append(messageId: string, event: AuditEvent): Promise<void> {
-    await this.db.query(
+  /** Stores an event once per queue message; returns the stored row, or null when the message was stored before. */
+  async append(messageId: string, event: AuditEvent): Promise<AuditEventEntity | null> {
+    const rows = (await this.db.query(
       `INSERT INTO users.audit_events
          (message_id, org_id, actor_kind, actor_id, action, target_type, target_id, result, error_code,
           request_id, service, client_ip, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (message_id) DO NOTHING`,
+       ON CONFLICT (message_id) DO NOTHING
+       RETURNING *`,
       [
         messageId,
         event.orgId ?? null,
@@ -43,7 +44,8 @@ export class AuditEventStore {
         event.clientIp ?? null,
         event.at,
       ],
-    );
+    )) as AuditRow[];
+    return rows[0] ? toEntity(rows[0]) : null;
   }
 
   /** `orgId`'s events matching `query`, newest first. */

@@ -1,8 +1,14 @@
 import { AUDIT_QUEUE, type AuditEvent, type Logger, type Queue, type QueueConsumer } from '@aitip/kit';
 import type { AuditEventStore } from './audit-event.store.js';
+import type { OrganizationEventFeed } from './organization-events.js';
 
-/** Stores every audit event sent on the durable audit queue, once per message. */
-export async function consumeAuditEvents(queue: Queue, store: AuditEventStore, log: Logger): Promise<QueueConsumer> {
+/** Stores every audit event sent on the durable audit queue, once per message, and feeds it to its organization's stream. */
+export async function consumeAuditEvents(
+  queue: Queue,
+  store: AuditEventStore,
+  feed: OrganizationEventFeed,
+  log: Logger,
+): Promise<QueueConsumer> {
   return queue.consume(AUDIT_QUEUE, async (message) => {
     const event = message.payload as Partial<AuditEvent> | null;
     if (!isAuditEvent(event)) {
@@ -10,7 +16,10 @@ export async function consumeAuditEvents(queue: Queue, store: AuditEventStore, l
       log.error({ messageId: message.id, payload: message.payload }, 'dropped a malformed audit event');
       return;
     }
-    await store.append(message.id, event);
+    const stored = await store.append(message.id, event);
+    // A redelivered message was stored (and almost always streamed) before; streaming it again would duplicate it
+    // in the live feed. The rare event whose append failed after the insert stays in the audit log only.
+    if (stored) await feed.append(stored);
   });
 }
 
