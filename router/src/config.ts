@@ -39,6 +39,7 @@ const rateLimit = (fallback: string) =>
     .describe(RATE_LIMIT_FORMAT);
 
 const limits = defaultSecuritySettings.queryLimits;
+const subscriptionLimits = defaultSecuritySettings.subscriptions;
 const spec = (name: keyof SecuritySettings['rateLimits']) => {
   const value = defaultSecuritySettings.rateLimits[name];
   return value ? `${value.limit}/${value.windowMs / 1000}s` : 'off';
@@ -59,6 +60,30 @@ const securityEnv = {
   MAX_QUERY_COST: env.positiveInt(limits.maxCost, 'the estimated cost an operation may have'),
   MAX_QUERY_LENGTH: env.positiveInt(limits.maxQueryLength, 'characters of query text'),
   MAX_BODY_BYTES: env.positiveInt(defaultSecuritySettings.maxBodyBytes, 'bytes of request body'),
+  SUBSCRIPTION_MAX_PER_CONNECTION: env.positiveInt(
+    subscriptionLimits.maxPerConnection,
+    'subscriptions open at once on one WebSocket connection',
+  ),
+  SUBSCRIPTION_MAX_PER_PRINCIPAL: env.positiveInt(
+    subscriptionLimits.maxPerPrincipal,
+    'subscriptions open at once per user or API key (per router)',
+  ),
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL: env.positiveInt(
+    subscriptionLimits.maxConnectionsPerPrincipal,
+    'subscription connections (WebSocket or SSE) open at once per user or API key (per router)',
+  ),
+  SUBSCRIPTION_MAX_BUFFERED_EVENTS: env.positiveInt(
+    subscriptionLimits.maxBufferedEvents,
+    'events waiting for one client subscription before the client is closed as too slow (4413)',
+  ),
+  SUBSCRIPTION_MAX_BUFFERED_BYTES: env.positiveInt(
+    subscriptionLimits.maxBufferedBytes,
+    'bytes waiting to be sent to one client before it is closed as too slow (4413)',
+  ),
+  SUBSCRIPTION_HEARTBEAT_MS: env.positiveInt(
+    subscriptionLimits.heartbeatMs,
+    'milliseconds between heartbeats to subscription clients and subgraphs',
+  ),
   INTROSPECTION: z
     .enum(['authenticated', 'always', 'never'])
     .default('authenticated')
@@ -120,6 +145,14 @@ export function securitySettingsFrom(config: z.infer<z.ZodObject<typeof security
     introspection: config.INTROSPECTION,
     corsOrigins: config.CORS_ORIGINS,
     trustProxyHops: config.TRUST_PROXY,
+    subscriptions: {
+      maxPerConnection: config.SUBSCRIPTION_MAX_PER_CONNECTION,
+      maxPerPrincipal: config.SUBSCRIPTION_MAX_PER_PRINCIPAL,
+      maxConnectionsPerPrincipal: config.SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL,
+      maxBufferedEvents: config.SUBSCRIPTION_MAX_BUFFERED_EVENTS,
+      maxBufferedBytes: config.SUBSCRIPTION_MAX_BUFFERED_BYTES,
+      heartbeatMs: config.SUBSCRIPTION_HEARTBEAT_MS,
+    },
   };
 }
 

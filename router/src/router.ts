@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { buildASTSchema, parse, type GraphQLSchema } from 'graphql';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import {
   IdentitySigner,
   MemoryBus,
@@ -40,6 +40,11 @@ import { SubgraphDataSource } from './subgraph-data-source.js';
 import { subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { checkSubgraphs } from './subgraph-health.js';
 import { webHandler } from './static-files.js';
+import { ConnectionRegistry } from './subscriptions/connections.js';
+import { sseEndpoint, webSocketEndpoint } from './subscriptions/endpoints.js';
+import { SubscriptionPlanner } from './subscriptions/planner.js';
+import { SubscriptionService } from './subscriptions/service.js';
+import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 
 /** A handler for extra path prefixes the router serves (e.g. local blob URLs). */
 export type PathHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -73,6 +78,8 @@ export interface RunningRouter {
   port: number;
   server: Server;
   subgraphs: SubgraphEndpoint[];
+  /** The subscriptions held open to subgraphs (for metrics and tests). */
+  subscriptions: { upstreams: UpstreamSubscriptions; connections: ConnectionRegistry };
   close(): Promise<void>;
 }
 
@@ -107,6 +114,7 @@ export async function startRouter(
   const analyzer = new QueryAnalyzer(apiSchemaOf(options.supergraphSdl, logger));
   const cors = new CorsPolicy(settings.corsOrigins);
   const dataSources: SubgraphDataSource[] = [];
+  const dataSourcesByName = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
@@ -116,6 +124,7 @@ export async function startRouter(
         deduplicateQueries: options.deduplicateQueries ?? true,
       });
       dataSources.push(source);
+      dataSourcesByName.set(name, source);
       return source;
     },
     logger: {
@@ -157,6 +166,60 @@ export async function startRouter(
   });
   await apollo.start();
 
+  // Subscriptions (graphql-ws and graphql-sse): the gateway does not execute them, so the router
+  // plans them itself and completes every event with the same entity fetches as queries.
+  const upstreams = new UpstreamSubscriptions({
+    signer,
+    log: logger,
+    heartbeatMs: settings.subscriptions.heartbeatMs,
+    minRetryMs: 100,
+    maxRetryMs: 5000,
+  });
+  const connections = new ConnectionRegistry(settings.subscriptions);
+  const stopRevocations = authenticator.onRevocation((revocation) => connections.revoke(revocation));
+  const subscriptionService = new SubscriptionService(
+    new SubscriptionPlanner(options.supergraphSdl, dataSourcesByName, logger),
+    upstreams,
+    connections,
+    new Map(subgraphs.map((s) => [s.name, s.url])),
+    logger,
+  );
+  const endpointOptions = {
+    service: subscriptionService,
+    authenticator,
+    clientIpOf: (req: IncomingMessage) => clientIpOf(req, settings.trustProxyHops),
+    admit: async (
+      identity: Identity,
+      query: string,
+      operationName: string | undefined,
+      variables: Record<string, unknown>,
+    ) => {
+      checkQueryLength(query, settings.queryLimits);
+      const operation = analyzer.analyze(query, operationName, variables);
+      await rateLimits.charge(undefined, identity, identity.clientIp ?? '', operation);
+      if (operation) checkQueryLimits(operation, settings.queryLimits);
+    },
+    log: logger,
+  };
+  new Gauge({
+    name: 'aitip_router_subscription_connections',
+    help: 'Client connections carrying subscriptions (WebSocket and SSE) open now',
+    registers: [registry],
+    collect() {
+      this.set(connections.size);
+    },
+  });
+  new Gauge({
+    name: 'aitip_router_upstream_subscriptions',
+    help: 'Subscriptions the router holds open to subgraphs now (shared by identical client subscriptions)',
+    registers: [registry],
+    collect() {
+      this.set(upstreams.size);
+    },
+  });
+  const webSockets = webSocketEndpoint(endpointOptions);
+  const sse = sseEndpoint(endpointOptions);
+
   const web = options.webDist ? webHandler(options.webDist) : undefined;
   const logRequests = options.logRequests ?? true;
 
@@ -166,6 +229,11 @@ export async function startRouter(
     res.setHeader(REQUEST_ID_HEADER, requestId);
     cors.decorate(req, res);
     if (req.method === 'OPTIONS') return cors.preflight(req, res);
+    if (sse.accepts(req)) {
+      await sse.handle(req, res);
+      httpRequests.inc({ route: '/graphql', status: res.statusCode });
+      return;
+    }
     // a child logger per request costs measurable CPU; make one only when it will be used
     const log = logRequests ? logger.child({ requestId }) : logger;
     let operationName: string | undefined;
@@ -189,6 +257,14 @@ export async function startRouter(
           params.query === undefined
             ? undefined
             : analyzer.analyze(params.query, params.operationName, params.variables);
+        if (operation?.type === 'subscription') {
+          throw new RouterRequestError(
+            400,
+            'SUBSCRIPTION_NEEDS_STREAM',
+            'Subscriptions run over a stream: open a WebSocket to /graphql (graphql-ws) or send this ' +
+              'request with "Accept: text/event-stream" (GraphQL over SSE).',
+          );
+        }
         await rateLimits.charge(res, identity, clientIp, operation);
         if (operation) {
           checkQueryLimits(operation, settings.queryLimits);
@@ -244,6 +320,11 @@ export async function startRouter(
       else res.destroy();
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/graphql') webSockets.upgrade(req, socket, head);
+    else socket.destroy();
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -256,7 +337,12 @@ export async function startRouter(
     port,
     server,
     subgraphs,
+    subscriptions: { upstreams, connections },
     async close() {
+      stopRevocations();
+      connections.closeAll();
+      await webSockets.close();
+      await upstreams.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,4 +1,5 @@
 import type { RateLimitSpec } from './limits/rate-limit-spec.js';
+import { defaultSubscriptionLimits, type SubscriptionLimitSettings } from './subscriptions/connections.js';
 
 /** Per-principal and per-organization rate limits by operation class; `null` turns one off. */
 export interface RateLimitSettings {
@@ -41,6 +42,8 @@ export interface SecuritySettings {
   corsOrigins: string[];
   /** Proxies in front of the router whose `x-forwarded-for` entries are trusted (0: none). */
   trustProxyHops: number;
+  /** Connection, subscription and buffer limits of subscriptions (WebSocket and SSE). */
+  subscriptions: SubscriptionLimitSettings;
 }
 
 const perMinute = (limit: number): RateLimitSpec => ({ limit, windowMs: 60_000 });
@@ -60,11 +63,15 @@ export const defaultSecuritySettings: SecuritySettings = {
   introspection: 'authenticated',
   corsOrigins: [],
   trustProxyHops: 0,
+  subscriptions: defaultSubscriptionLimits,
 };
 
 /** Parts of SecuritySettings to change; the rest keeps its default. */
-export interface SecurityOverrides extends Partial<Omit<SecuritySettings, 'rateLimits' | 'queryLimits'>> {
+export interface SecurityOverrides extends Partial<
+  Omit<SecuritySettings, 'rateLimits' | 'queryLimits' | 'subscriptions'>
+> {
   rateLimits?: Partial<RateLimitSettings>;
+  subscriptions?: Partial<SubscriptionLimitSettings>;
   queryLimits?: Partial<QueryLimitSettings>;
 }
 
@@ -75,5 +82,6 @@ export function securitySettings(overrides: SecurityOverrides = {}): SecuritySet
     ...overrides,
     rateLimits: { ...defaultSecuritySettings.rateLimits, ...overrides.rateLimits },
     queryLimits: { ...defaultSecuritySettings.queryLimits, ...overrides.queryLimits },
+    subscriptions: { ...defaultSecuritySettings.subscriptions, ...overrides.subscriptions },
   };
 }

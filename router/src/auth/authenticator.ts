@@ -56,6 +56,7 @@ export class Authenticator {
   private readonly membershipEntries = new LRUCache<string, Set<string>>({ max: 100_000 });
   private readonly revokedSessions = new LRUCache<string, true>({ max: 100_000, ttl: REVOKED_SESSION_TTL_MS });
   private unsubscribe: BusUnsubscribe | undefined;
+  private readonly revocationListeners = new Set<(revocation: AuthRevocation) => void>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.tokens = new AccessTokenVerifier(options.tokenSecret);
@@ -93,11 +94,22 @@ export class Authenticator {
 
   /** The identity of a request; throws RouterRequestError 401/403 (or 503 when the users subgraph is down). */
   async authenticate(headers: IncomingHttpHeaders, clientIp: string): Promise<Identity> {
+    return (await this.authenticateSession(headers, clientIp)).identity;
+  }
+
+  /**
+   * The identity and when its credential stops being valid (access token or API key expiry), for
+   * long-lived connections (subscriptions) that must end then.
+   */
+  async authenticateSession(
+    headers: IncomingHttpHeaders,
+    clientIp: string,
+  ): Promise<{ identity: Identity; expiresAt?: number }> {
     const credential = credentialOf(headers.authorization);
     const orgHeader = headerValue(headers[ORG_HEADER]);
     switch (credential.kind) {
       case 'none':
-        return { kind: 'anonymous', roles: [], scopes: [], clientIp };
+        return { identity: { kind: 'anonymous', roles: [], scopes: [], clientIp } };
       case 'accessToken':
         return this.user(credential.token, orgHeader, clientIp);
       case 'apiKey':
@@ -105,14 +117,25 @@ export class Authenticator {
     }
   }
 
-  private async user(token: string, orgHeader: string | undefined, clientIp: string): Promise<Identity> {
+  /** Calls `listener` with every revocation after the caches have dropped it; returns how to stop. */
+  onRevocation(listener: (revocation: AuthRevocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private async user(
+    token: string,
+    orgHeader: string | undefined,
+    clientIp: string,
+  ): Promise<{ identity: Identity; expiresAt?: number }> {
     const claims = await this.tokens.verify(token);
+    const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
     if (this.revokedSessions.has(claims.sid)) {
       throw unauthenticated('This session was signed out; sign in again.', { reason: 'SESSION_REVOKED' });
     }
     const org = orgHeader ?? claims.org;
     const base = { kind: 'user' as const, userId: claims.sub, sessionId: claims.sid, clientIp };
-    if (!org) return { ...base, roles: [], scopes: [] };
+    if (!org) return { identity: { ...base, roles: [], scopes: [] }, expiresAt };
     const membership = await this.memberships.get(`${claims.sub}\n${org}`, () =>
       this.directory.membership(claims.sub, org),
     );
@@ -123,10 +146,22 @@ export class Authenticator {
         `You are not a member of organization "${org}". Run \`aitip orgs\` to list yours.`,
       );
     }
-    return { ...base, orgId: membership.orgId, roles: [membership.role], scopes: [...scopesForRole(membership.role)] };
+    return {
+      identity: {
+        ...base,
+        orgId: membership.orgId,
+        roles: [membership.role],
+        scopes: [...scopesForRole(membership.role)],
+      },
+      expiresAt,
+    };
   }
 
-  private async service(key: string, orgHeader: string | undefined, clientIp: string): Promise<Identity> {
+  private async service(
+    key: string,
+    orgHeader: string | undefined,
+    clientIp: string,
+  ): Promise<{ identity: Identity; expiresAt?: number }> {
     const principal = await this.apiKeys.get(credentialHash(key), () => this.directory.apiKey(key));
     // a cached key still stops at its expiry
     if (!principal || (principal.expiresAt !== null && principal.expiresAt <= Date.now())) {
@@ -143,18 +178,26 @@ export class Authenticator {
       );
     }
     return {
-      kind: 'service',
-      apiKeyId: principal.apiKeyId,
-      ...(principal.userId ? { userId: principal.userId } : {}),
-      orgId: principal.orgId,
-      roles: [],
-      scopes: [...principal.scopes],
-      clientIp,
+      identity: {
+        kind: 'service',
+        apiKeyId: principal.apiKeyId,
+        ...(principal.userId ? { userId: principal.userId } : {}),
+        orgId: principal.orgId,
+        roles: [],
+        scopes: [...principal.scopes],
+        clientIp,
+      },
+      ...(principal.expiresAt !== null ? { expiresAt: principal.expiresAt } : {}),
     };
   }
 
   /** Applies one revocation announced by the users subgraph. */
   revoke(revocation: AuthRevocation): void {
+    this.dropRevoked(revocation);
+    for (const listener of this.revocationListeners) listener(revocation);
+  }
+
+  private dropRevoked(revocation: AuthRevocation): void {
     switch (revocation.type) {
       case 'apiKey': {
         const key = this.apiKeyEntries.get(revocation.apiKeyId);

@@ -30,9 +30,12 @@ export class RequestRateLimits {
     private readonly log: Logger,
   ) {}
 
-  /** Charges a request; throws RouterRequestError(429) when a limit is used up. */
+  /**
+   * Charges a request; throws RouterRequestError(429) when a limit is used up. Without `res` (a
+   * subscription started on a WebSocket) no RateLimit-* headers are written.
+   */
   async charge(
-    res: ServerResponse,
+    res: ServerResponse | undefined,
     identity: Identity,
     clientIp: string,
     operation: RateLimitedOperation | undefined,
@@ -80,7 +83,7 @@ export class RequestRateLimits {
     checks.push({ key, limit: spec.limit, windowMs: spec.windowMs, what: `${plural} per ${window(spec)} for ${whom}` });
   }
 
-  private async apply(res: ServerResponse, checks: DescribedCheck[]): Promise<void> {
+  private async apply(res: ServerResponse | undefined, checks: DescribedCheck[]): Promise<void> {
     if (checks.length === 0) return;
     let decision;
     try {
@@ -94,10 +97,12 @@ export class RequestRateLimits {
       return;
     }
     const check = checks.find((c) => c.key === decision.key) ?? checks[0]!;
-    res.setHeader('RateLimit-Limit', String(decision.limit));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, decision.remaining)));
-    res.setHeader('RateLimit-Reset', String(Math.ceil(decision.resetMs / 1000)));
-    res.setHeader('RateLimit-Policy', policyOf(check));
+    if (res && !res.headersSent) {
+      res.setHeader('RateLimit-Limit', String(decision.limit));
+      res.setHeader('RateLimit-Remaining', String(Math.max(0, decision.remaining)));
+      res.setHeader('RateLimit-Reset', String(Math.ceil(decision.resetMs / 1000)));
+      res.setHeader('RateLimit-Policy', policyOf(check));
+    }
     if (decision.allowed) return;
     const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
     throw new RouterRequestError(
