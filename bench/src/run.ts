@@ -5,8 +5,9 @@ import { routerOverhead } from './router-overhead/benchmark.js';
 import { federation } from './federation/benchmark.js';
 import { startup } from './startup/benchmark.js';
 import { auth } from './auth/benchmark.js';
+import { subscriptions } from './subscriptions/benchmark.js';
 
-const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth];
+const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions];
 
 function usage(): string {
   return [
