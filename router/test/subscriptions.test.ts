@@ -140,6 +140,20 @@ describe('federated subscriptions through the router', () => {
     assert.equal(body.errors?.[0]?.extensions?.['code'], 'SUBSCRIPTION_NEEDS_STREAM');
   });
 
+  test('a query whose Accept lists text/event-stream among JSON types (as urql sends) is plain HTTP', async () => {
+    const response = await fetch(router.url + '/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept:
+          'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
+      },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { data: { __typename: 'Query' } });
+  });
+
   test('the open connections and upstream subscriptions are in /metrics', async () => {
     const ws = wsClient(router);
     ws.subscribe(JOB_EVENTS);

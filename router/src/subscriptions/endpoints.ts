@@ -222,9 +222,14 @@ export function sseEndpoint(options: SubscriptionEndpointOptions) {
     },
   });
   return {
-    /** Whether a request is a GraphQL over SSE request. */
+    /**
+     * Whether a request is a GraphQL over SSE request: it accepts an event stream and no JSON answer.
+     * Clients such as urql list `text/event-stream` among JSON types on every query; those are
+     * ordinary HTTP requests.
+     */
     accepts(req: IncomingMessage): boolean {
-      return (req.headers.accept ?? '').includes('text/event-stream');
+      const accept = req.headers.accept ?? '';
+      return accept.includes('text/event-stream') && !accept.includes('json');
     },
     async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
       let session: { identity: Identity; expiresAt?: number };
