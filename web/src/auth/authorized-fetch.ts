@@ -15,6 +15,18 @@ export function sessionHeaders(session: StoredSession | null): Record<string, st
   return headers;
 }
 
+/**
+ * The headers of the stored session, refreshing its access token first when it is about to
+ * expire: what a new subscription connection presents in `connection_init`.
+ */
+export async function freshSessionHeaders(): Promise<Record<string, string>> {
+  let session = readSession();
+  if (session && Date.parse(session.accessTokenExpiresAt) - Date.now() < REFRESH_MARGIN_MS) {
+    session = await refreshAccessToken(session);
+  }
+  return sessionHeaders(session);
+}
+
 function withSession(init: RequestInit, session: StoredSession | null): RequestInit {
   const headers = new Headers(init.headers);
   for (const [name, value] of Object.entries(sessionHeaders(session))) {

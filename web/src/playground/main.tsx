@@ -5,9 +5,10 @@ import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { authorizedFetch, sessionHeaders } from '../auth/authorized-fetch';
+import { authorizedFetch } from '../auth/authorized-fetch';
 import { readSession } from '../auth/session';
-import { GRAPHQL_HTTP_PATH, graphqlWebSocketUrl } from '../endpoints';
+import { GRAPHQL_HTTP_PATH } from '../endpoints';
+import { createSubscriptionClient } from '../shell/subscription-client';
 import './playground.css';
 
 // Works on any schema, unlike a query against a particular domain.
@@ -26,13 +27,14 @@ query SchemaRoots {
 
 // Requests carry the web UI's stored session (and refresh it), so the playground acts as the
 // signed-in user in the active organization. Headers typed into GraphiQL's editor (an API key's
-// Authorization, another x-aitip-org) win over the session's.
+// Authorization, another x-aitip-org) win over the session's for queries and mutations;
+// subscriptions run over the shell's kind of WebSocket, which authenticates with the session
+// (read afresh, with a refreshed token, for every connection).
 const session = readSession();
 const fetcher = createGraphiQLFetcher({
   url: GRAPHQL_HTTP_PATH,
-  subscriptionUrl: graphqlWebSocketUrl(window.location),
   fetch: authorizedFetch,
-  wsConnectionParams: sessionHeaders(session),
+  wsClient: createSubscriptionClient(window.location),
 });
 
 const container = document.getElementById('playground');

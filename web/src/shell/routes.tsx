@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ActivityPage } from '../activity/ActivityPage';
 import { ApiKeysPage } from '../api-keys/ApiKeysPage';
 import { AuditPage } from '../audit/AuditPage';
 import { LogInPage } from '../auth/LogInPage';
@@ -22,6 +23,7 @@ export interface ShellRoute {
 
 /** Organization pages in navigation order. */
 export const ORGANIZATION_PAGES = [
+  { path: '/activity', title: 'Activity' },
   { path: '/members', title: 'Members' },
   { path: '/api-keys', title: 'API keys' },
   { path: '/audit', title: 'Audit log' },
@@ -34,6 +36,7 @@ const ROUTES: Record<string, ShellRoute> = {
   // Signed out, the page itself says how to sign in or up with the token.
   '/invitations/accept': { title: 'Accept invitation', access: 'public', render: () => <AcceptInvitationPage /> },
   '/organizations/new': { title: 'New organization', access: 'signed-in', render: () => <NewOrganizationPage /> },
+  '/activity': { title: 'Activity', access: 'organization', render: () => <ActivityPage /> },
   '/members': { title: 'Members', access: 'organization', render: () => <MembersPage /> },
   '/api-keys': { title: 'API keys', access: 'organization', render: () => <ApiKeysPage /> },
   '/audit': { title: 'Audit log', access: 'organization', render: () => <AuditPage /> },
