@@ -13,9 +13,6 @@ export function createShellGraphQLClient(webSocketClient: WebSocketClient): Clie
     url: GRAPHQL_HTTP_PATH,
     // The router's CSRF protection refuses GET requests without a preflight-forcing header.
     preferGetMethod: false,
-    // One JSON answer per request. urql's default Accept also lists text/event-stream (for
-    // incremental delivery), which the router takes as a GraphQL over SSE request.
-    fetchOptions: { headers: { accept: 'application/graphql-response+json, application/json' } },
     fetch: authorizedFetch,
     exchanges: [
       cacheExchange,
