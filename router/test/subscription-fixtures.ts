@@ -95,6 +95,8 @@ export interface SubscriptionFixtures {
   subgraphs: Array<{ name: string; url: string; typeDefs: DocumentNode }>;
   log: JobEventLog;
   datasetNames: Map<string, string>;
+  /** How many times the catalog subgraph resolved a Dataset entity. */
+  datasetLookups: { count: number };
   /** Subscriptions the jobs subgraph has open now, and how many it was ever asked for. */
   jobs: { open: number; total: number; identities: Identity[] };
   /** Stops the jobs subgraph (dropping its connections) and starts it again on the same port. */
@@ -109,6 +111,7 @@ export async function startSubscriptionFixtures(internalSecret: string): Promise
   const datasetNames = new Map([['d1', 'imagenet']]);
   const jobOwner = new Map([['j1', 'd1']]);
   const counts = { open: 0, total: 0, identities: [] as Identity[] };
+  const datasetLookups = { count: 0 };
   const jobsSchema = buildSubgraphSchema([
     {
       typeDefs: parse(jobsSdl),
@@ -161,7 +164,10 @@ export async function startSubscriptionFixtures(internalSecret: string): Promise
       resolvers: {
         Query: { datasets: () => [...datasetNames].map(([id, name]) => ({ id, name })) },
         Dataset: {
-          __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: datasetNames.get(ref.id) }),
+          __resolveReference: (ref: { id: string }) => {
+            datasetLookups.count++;
+            return { id: ref.id, name: datasetNames.get(ref.id) };
+          },
         },
       } as never,
     },
@@ -181,6 +187,7 @@ export async function startSubscriptionFixtures(internalSecret: string): Promise
     subgraphs,
     log,
     datasetNames,
+    datasetLookups,
     jobs: counts,
     async stopJobs() {
       jobsRunning = false;

@@ -227,6 +227,15 @@ describe('federated subscriptions through the router', () => {
     }
     assert.equal(fixtures.jobs.open, 1);
     assert.equal(fixtures.jobs.total, before);
+    // both clients get each event, completed once: one entity fetch to the catalog per event
+    const lastStatus = (feed: typeof a) => feed.statuses().at(-1);
+    fixtures.log.publish('j1', 'SYNC');
+    await until(() => lastStatus(a) === 'SYNC' && lastStatus(b) === 'SYNC');
+    const lookups = fixtures.datasetLookups.count;
+    fixtures.log.publish('j1', 'BOTH');
+    await until(() => lastStatus(a) === 'BOTH' && lastStatus(b) === 'BOTH');
+    assert.deepEqual(a.events.at(-1), b.events.at(-1));
+    assert.equal(fixtures.datasetLookups.count, lookups + 1);
     await first.client.dispose();
     fixtures.log.publish('j1', 'AFTER');
     await b.waitFor(b.events.length + 1);

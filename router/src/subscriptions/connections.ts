@@ -39,6 +39,11 @@ export interface ClientConnection {
   backlogBytes(): number;
   /** Ends the connection and all its subscriptions, telling the client why. */
   close(code: CloseCode, reason: string): void;
+  /**
+   * Called before an event is handed to the client: holds this connection's writes until the
+   * current burst of events is handed out, so they leave in one system call instead of one each.
+   */
+  batchWrites?(): void;
 }
 
 /** A refusal of a new connection or subscription, with the close code (or GraphQL error code) to use. */

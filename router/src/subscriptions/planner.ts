@@ -47,6 +47,8 @@ export interface PlannedSubscription {
   document: DocumentNode;
   operationName: string | undefined;
   variables: Record<string, unknown>;
+  /** Operation name, query text and variables: subscriptions with equal keys complete an event alike. */
+  key: string;
 }
 
 /**
@@ -106,6 +108,7 @@ export class SubscriptionPlanner {
       document,
       operationName: operation.name?.value,
       variables,
+      key: `${key}\n${JSON.stringify(variables)}`,
     };
   }
 

@@ -4,7 +4,7 @@ import { CloseCode } from './close-codes.js';
 import type { ClientConnection, ConnectionRegistry } from './connections.js';
 import { EventStream } from './event-stream.js';
 import type { PlannedSubscription, SubscriptionPlanner } from './planner.js';
-import type { UpstreamSubscriptions } from './upstream.js';
+import { authorizationKeyOf, type UpstreamSubscriptions } from './upstream.js';
 
 /**
  * Runs client subscriptions: joins (or opens) the upstream subscription of the owning subgraph,
@@ -12,6 +12,13 @@ import type { UpstreamSubscriptions } from './upstream.js';
  * the results, in order, to a bounded per-client stream.
  */
 export class SubscriptionService {
+  /**
+   * Completions of one upstream event, by subscription key and authorization context. An upstream
+   * event is handed to every client sharing it; clients with the same operation, variables and
+   * authorization get the same result, so it is completed once and not once per client.
+   */
+  private readonly completions = new WeakMap<ExecutionResult, Map<string, Promise<ExecutionResult>>>();
+
   constructor(
     readonly planner: SubscriptionPlanner,
     readonly upstreams: UpstreamSubscriptions,
@@ -39,6 +46,7 @@ export class SubscriptionService {
     }
     let chain: Promise<void> = Promise.resolve();
     let dropped = false;
+    const completionKey = `${authorizationKeyOf(connection.identity)}\n${planned.key}`;
     const slow = () => {
       if (dropped) return;
       dropped = true;
@@ -62,14 +70,15 @@ export class SubscriptionService {
         next: (event) => {
           if (dropped) return;
           if (connection.backlogBytes() > limits.maxBufferedBytes || !stream.reserve()) return slow();
-          chain = chain.then(async () => {
-            let result: ExecutionResult;
-            try {
-              result = await this.planner.complete(planned, event, connection.identity, requestId);
-            } catch (err) {
+          const completing = this.completion(event, completionKey, () =>
+            this.planner.complete(planned, event, connection.identity, requestId).catch((err: unknown) => {
               this.log.error({ err, subgraph: planned.subgraph }, 'completing a subscription event failed');
-              result = { errors: [new GraphQLError('Completing this event failed; see the router log.')] };
-            }
+              return { errors: [new GraphQLError('Completing this event failed; see the router log.')] };
+            }),
+          );
+          chain = chain.then(async () => {
+            const result = await completing;
+            connection.batchWrites?.();
             stream.push(result);
           });
         },
@@ -82,6 +91,25 @@ export class SubscriptionService {
       },
     );
     return stream;
+  }
+
+  /** The completion of an event for one key, started by the first client that needs it. */
+  private completion(
+    event: ExecutionResult,
+    key: string,
+    complete: () => Promise<ExecutionResult>,
+  ): Promise<ExecutionResult> {
+    let byKey = this.completions.get(event);
+    if (!byKey) {
+      byKey = new Map();
+      this.completions.set(event, byKey);
+    }
+    let completing = byKey.get(key);
+    if (!completing) {
+      completing = complete();
+      byKey.set(key, completing);
+    }
+    return completing;
   }
 }
 

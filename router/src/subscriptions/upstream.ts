@@ -69,16 +69,20 @@ export class UpstreamSubscriptions {
   }
 }
 
-/** The authorization context of an identity: everything but the client's address. */
 function keyOf(request: UpstreamRequest): string {
-  const { clientIp: _ip, ...authorization } = request.identity;
   return JSON.stringify([
     request.subgraph,
     request.query,
     request.operationName ?? null,
     sorted(request.variables),
-    sorted(authorization),
+    authorizationKeyOf(request.identity),
   ]);
+}
+
+/** The authorization context of an identity, as a key: everything but the client's address. */
+export function authorizationKeyOf(identity: Identity): string {
+  const { clientIp: _ip, ...authorization } = identity;
+  return JSON.stringify(sorted(authorization));
 }
 
 function sorted(value: unknown): unknown {
