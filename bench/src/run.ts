@@ -6,12 +6,13 @@ import { federation } from './federation/benchmark.js';
 import { startup } from './startup/benchmark.js';
 import { auth } from './auth/benchmark.js';
 import { subscriptions } from './subscriptions/benchmark.js';
+import { datasets } from './datasets/benchmark.js';
 
-const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions];
+const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions, datasets];
 
 function usage(): string {
   return [
-    'Usage: npm run bench -- <name> [--rounds N] [--seconds N] [--connections N[,N...]]',
+    'Usage: npm run bench -- <name> [--rounds N] [--seconds N] [--connections N[,N...]] [--size-mib N]',
     '',
     'Benchmarks:',
     ...benchmarks.map((b) => `  ${b.name.padEnd(16)} ${b.description}`),
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
         rounds: { type: 'string' },
         seconds: { type: 'string' },
         connections: { type: 'string' },
+        'size-mib': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
     rounds: values.rounds === undefined ? undefined : positive('rounds', values.rounds),
     seconds: values.seconds === undefined ? undefined : positive('seconds', values.seconds),
     connections: values.connections?.split(',').map((c) => positive('connections', c)),
+    sizeMib: values['size-mib'] === undefined ? undefined : positive('size-mib', values['size-mib']),
   };
   await benchmark.run(options);
   return 0;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDatasets } from './commands/datasets.js';
 import { registerKeys } from './commands/keys.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
@@ -28,6 +29,7 @@ registerLogout(program, context);
 registerWhoami(program, context);
 registerOrgs(program, context);
 registerKeys(program, context);
+registerDatasets(program, context);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`aitip: ${(err as Error).message}\n`);

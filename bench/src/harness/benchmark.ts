@@ -5,6 +5,8 @@ export interface BenchmarkOptions {
   seconds?: number;
   /** Concurrent connections (a list where a benchmark loads at several levels). */
   connections?: number[];
+  /** Size of the generated input files in MiB (benchmarks that upload or read files). */
+  sizeMib?: number;
 }
 
 /** One benchmark that `npm run bench -- <name>` can run. */

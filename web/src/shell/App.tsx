@@ -70,7 +70,7 @@ export function App() {
                 </li>
                 {PLANNED_DOMAIN_PAGES.map((domain) => (
                   <li key={domain.path}>
-                    <ShellLink to={domain.path} active={domain.path === path}>
+                    <ShellLink to={domain.path} active={path === domain.path || path.startsWith(`${domain.path}/`)}>
                       {domain.title}
                     </ShellLink>
                   </li>

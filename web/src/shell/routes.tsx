@@ -4,6 +4,7 @@ import { ApiKeysPage } from '../api-keys/ApiKeysPage';
 import { AuditPage } from '../audit/AuditPage';
 import { LogInPage } from '../auth/LogInPage';
 import { SignUpPage } from '../auth/SignUpPage';
+import { datasetsRouteFor } from '../datasets/routes';
 import { AcceptInvitationPage } from '../members/AcceptInvitationPage';
 import { MembersPage } from '../members/MembersPage';
 import { NewOrganizationPage } from '../organizations/NewOrganizationPage';
@@ -46,6 +47,9 @@ const ROUTES: Record<string, ShellRoute> = {
 export function routeFor(path: string): ShellRoute {
   const route = ROUTES[path];
   if (route) return route;
+  // Domains already built route their own paths; the rest of PLANNED_DOMAIN_PAGES are placeholders.
+  const datasetsRoute = datasetsRouteFor(path);
+  if (datasetsRoute) return datasetsRoute;
   const domain = PLANNED_DOMAIN_PAGES.find((page) => page.path === path);
   if (domain) return { title: domain.title, access: 'signed-in', render: () => <PlannedDomainPage domain={domain} /> };
   return { title: 'Page not found', access: 'public', render: () => <NotFoundPage pathname={path} /> };

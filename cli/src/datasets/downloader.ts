@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { ApiClient } from '../api-client.js';
+import { UsageError } from '../errors.js';
+import { versionFiles, type DownloadableFile } from './api.js';
+import { isInside } from './local-files.js';
+import { ByteProgress } from './progress.js';
+import { InterruptedError, TransferError, downloadFile, pause, runPool } from './transfer.js';
+
+/** How a download went. */
+export interface DownloadOutcome {
+  directory: string;
+  files: Array<{ path: string; target: string; sizeBytes: number; sha256: string; skipped: boolean }>;
+}
+
+const FILE_ATTEMPTS = 4;
+
+/** Where a version's file goes under `directory`; a UsageError for a path that would leave it. */
+export function targetOf(directory: string, path: string): string {
+  const target = resolve(directory, path);
+  if (isAbsolute(path) || path.split(/[\\/]/).includes('..') || !isInside(directory, target) || target === directory) {
+    throw new UsageError(`The version holds a file "${path}" whose path leaves the download folder; refusing it.`);
+  }
+  return target;
+}
+
+async function hashOf(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** Whether `target` already holds exactly this file (a download run again after an interruption). */
+async function alreadyThere(target: string, file: DownloadableFile): Promise<boolean> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) return false;
+  if (!info.isFile())
+    throw new UsageError(`${target} is in the way: it is not a regular file. Move it or choose another --output.`);
+  return info.size === file.sizeBytes && (await hashOf(target)) === file.sha256;
+}
+
+/**
+ * Downloads every file of a version into `directory` (sub-folders created), `concurrency` at a
+ * time, checking each file's size and sha256; files already there with the right content are kept.
+ */
+export async function downloadVersion(
+  client: ApiClient,
+  versionId: string,
+  directory: string,
+  concurrency: number,
+  signal: AbortSignal,
+): Promise<DownloadOutcome> {
+  let files = await versionFiles(client, versionId);
+  const root = resolve(directory);
+  const planned = files.map((f) => ({ file: f, target: targetOf(root, f.path) }));
+  const outcome: DownloadOutcome = { directory: root, files: [] };
+  const todo: typeof planned = [];
+  for (const item of planned) {
+    const skipped = await alreadyThere(item.target, item.file);
+    outcome.files.push({
+      path: item.file.path,
+      target: item.target,
+      sizeBytes: item.file.sizeBytes,
+      sha256: item.file.sha256,
+      skipped,
+    });
+    if (!skipped) todo.push(item);
+  }
+  const total = planned.reduce((n, p) => n + p.file.sizeBytes, 0);
+  const done = total - todo.reduce((n, p) => n + p.file.sizeBytes, 0);
+  const bar = new ByteProgress('Downloading', total, done);
+  let refreshed: Promise<void> | undefined;
+  const freshUrl = async (path: string): Promise<string> => {
+    const url = files.find((f) => f.path === path)?.downloadUrl;
+    if (!url) throw new UsageError(`The platform gave no download URL for ${path}; the version may be deleted.`);
+    return url;
+  };
+  try {
+    await runPool(
+      todo,
+      concurrency,
+      async ({ file, target }, poolSignal) => {
+        await mkdir(dirname(target), { recursive: true });
+        for (let attempt = 1; ; attempt++) {
+          let counted = 0;
+          try {
+            await downloadFile(
+              await freshUrl(file.path),
+              target,
+              { size: file.sizeBytes, sha256: file.sha256 },
+              (n) => {
+                counted += n;
+                bar.add(n);
+              },
+              poolSignal,
+            );
+            return;
+          } catch (err) {
+            bar.add(-counted);
+            if (poolSignal.aborted) throw err;
+            if (err instanceof TransferError && err.status === 403 && attempt === 1) {
+              // expired URLs: one fresh set for every file
+              refreshed ??= versionFiles(client, versionId).then((fresh) => void (files = fresh));
+              await refreshed;
+              continue;
+            }
+            const retryable = !(err instanceof TransferError) || err.retryable;
+            if (!retryable || attempt >= FILE_ATTEMPTS) {
+              throw new Error(
+                `Could not download ${file.path}: ${(err as Error).message}. Run the same command again; ` +
+                  'files already downloaded are kept.',
+              );
+            }
+            await pause(500 * 2 ** (attempt - 1), poolSignal);
+          }
+        }
+      },
+      signal,
+    );
+  } catch (err) {
+    bar.stop();
+    if (signal.aborted) {
+      throw new InterruptedError('Interrupted. Run the same command again; files already downloaded are kept.');
+    }
+    throw err;
+  }
+  bar.finish();
+  return outcome;
+}
