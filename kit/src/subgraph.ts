@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { parseConfig } from './config.js';
 import { QueueAuditSink } from './audit.js';
+import { UrlSigner, type SubgraphRoute } from './server/routes.js';
 
 /** What a subgraph's schema factory receives once its database is open. */
 export interface SubgraphDependencies {
@@ -17,6 +18,8 @@ export interface SubgraphDependencies {
   logger: Logger;
   /** The subgraph's own settings, parsed from the environment with its `settingsSchema`. */
   settings: Record<string, unknown>;
+  /** Signs URLs the subgraph hands out (download links that work until they expire). */
+  urlSigner: UrlSigner;
 }
 
 /** Everything the platform needs to know to run one subgraph. */
@@ -31,6 +34,8 @@ export interface SubgraphDefinition {
   settingsSchema?: z.ZodObject;
   /** Builds the federated schema; `deps` is undefined when the schema is only printed. */
   schema(deps: SubgraphDependencies | undefined): Promise<GraphQLSchema>;
+  /** Plain HTTP endpoints, served by the router at `/api/<name><path>` with the caller's identity. */
+  routes?(deps: SubgraphDependencies): SubgraphRoute[];
   /** Starts background work (queue consumers, first-run tasks) once the server listens; stopped on close. */
   workers?(deps: SubgraphDependencies): Promise<{ stop(): Promise<void> }>;
 }
@@ -73,7 +78,7 @@ export async function startSubgraph(
     logger,
   });
   try {
-    const deps = { db, resources, logger, settings };
+    const deps = { db, resources, logger, settings, urlSigner: new UrlSigner(options.internalSecret) };
     const schema = await definition.schema(deps);
     const server = await startSubgraphServer(
       {
@@ -83,6 +88,7 @@ export async function startSubgraph(
         logger,
         registry: options.registry,
         audit: new QueueAuditSink(resources.queue, logger),
+        routes: definition.routes?.(deps) ?? [],
         readiness: {
           database: () => db.query('SELECT 1'),
           bus: () => resources.bus.ping(),

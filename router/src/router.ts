@@ -42,6 +42,7 @@ import { checkSubgraphs } from './subgraph-health.js';
 import { webHandler } from './static-files.js';
 import { ConnectionRegistry } from './subscriptions/connections.js';
 import { sseEndpoint, webSocketEndpoint } from './subscriptions/endpoints.js';
+import { REST_PREFIX, restProxy } from './http/rest-proxy.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { SubscriptionService } from './subscriptions/service.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
@@ -220,6 +221,26 @@ export async function startRouter(
   const webSockets = webSocketEndpoint(endpointOptions);
   const sse = sseEndpoint(endpointOptions);
 
+  const api = restProxy({
+    subgraphUrls: new Map(subgraphs.map((s) => [s.name, s.url])),
+    signer,
+    admit: async (req, res) => {
+      const clientIp = clientIpOf(req, settings.trustProxyHops);
+      let identity: Identity;
+      try {
+        identity = await authenticator.authenticate(req.headers, clientIp);
+      } catch (err) {
+        if (err instanceof RouterRequestError && err.status < 500) {
+          await rateLimits.chargeFailedAuthentication(res, clientIp);
+        }
+        throw err;
+      }
+      await rateLimits.charge(res, identity, clientIp, undefined);
+      return identity;
+    },
+    log: logger,
+  });
+
   const web = options.webDist ? webHandler(options.webDist) : undefined;
   const logRequests = options.logRequests ?? true;
 
@@ -299,6 +320,15 @@ export async function startRouter(
       const report = await checkSubgraphs(subgraphs, signer);
       httpRequests.inc({ route: '/readyz', status: report.ready ? 200 : 503 });
       return sendJson(res, report.ready ? 200 : 503, report);
+    }
+    if (path.startsWith(REST_PREFIX)) {
+      const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      cors.decorate(req, res);
+      if (req.method === 'OPTIONS') return cors.preflight(req, res);
+      await api(req, res, path, requestId);
+      httpRequests.inc({ route: '/api', status: res.statusCode });
+      return;
     }
     if (path === '/metrics') {
       const text = await registry.metrics();

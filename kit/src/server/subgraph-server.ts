@@ -19,6 +19,7 @@ import { BodyError, executeGraphQL, readBody, sendGraphQLError, sendJson } from 
 import { operationMetricsPlugin } from './metrics.js';
 import type { ServiceContext } from './service-context.js';
 import { checkReadiness, type ReadinessChecks } from './readiness.js';
+import { sendRouteError, type SubgraphRoute } from './routes.js';
 
 export interface SubgraphServerOptions {
   /** Subgraph name, e.g. `training`; used in logs and metrics. */
@@ -32,6 +33,8 @@ export interface SubgraphServerOptions {
   registry?: Registry;
   /** Where `@Audited` mutations record their events. */
   audit?: AuditSink;
+  /** Plain HTTP endpoints under `/rest` (the router serves them at `/api/<subgraph>`). */
+  routes?: SubgraphRoute[];
 }
 
 export interface RunningServer {
@@ -83,6 +86,7 @@ export async function startSubgraphServer(
       res.end(text);
       return;
     }
+    if (path.startsWith('/rest/')) return rest(req, res, path.slice('/rest'.length));
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
@@ -104,6 +108,37 @@ export async function startSubgraphServer(
         throw err;
       }
       await executeGraphQL(apollo, req, res, body, async () => ({ identity, requestId, log, audit }));
+    });
+  };
+
+  const rest = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    let identity: Identity;
+    try {
+      identity = verifyIdentity(req.headers[IDENTITY_HEADER], internalSecret);
+    } catch (err) {
+      return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: (err as Error).message } });
+    }
+    const candidates = (options.routes ?? []).filter((r) => r.path.test(path));
+    const route = candidates.find((r) => r.method === req.method || (r.method === 'GET' && req.method === 'HEAD'));
+    if (!route) {
+      if (candidates.length > 0) {
+        res.setHeader('allow', [...new Set(candidates.map((r) => r.method))].join(', '));
+        return sendJson(res, 405, {
+          error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here.` },
+        });
+      }
+      return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}.` } });
+    }
+    const log = logger.child({ requestId });
+    const query = new URL(req.url ?? '/', 'http://subgraph.invalid').searchParams;
+    await runInRequestScope({ requestId }, async () => {
+      try {
+        await route.handler(req, res, { identity, requestId, log, params: route.path.exec(path)!.slice(1), query });
+      } catch (err) {
+        sendRouteError(res, err, log);
+      }
     });
   };
 

@@ -31,6 +31,11 @@ export const datasetsSettingsSchema = z.object({
   DATASETS_MAX_COMPRESSION_RATIO: env.positiveInt(100, 'highest expanded-to-compressed ratio an archive may have'),
   DATASETS_PROFILE_MEMORY_BYTES: env.positiveInt(256 * MiB, 'memory DuckDB may use while profiling one file'),
   DATASETS_PROFILE_THREADS: env.positiveInt(2, 'threads DuckDB may use while profiling one file'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .default('http://localhost:4000')
+    .describe('the public URL of the router, e.g. https://aitip.example.com (archive download links point there)'),
   DATASETS_WORK_DIR: z
     .string()
     .optional()

@@ -15,6 +15,7 @@ import {
 import { UploadSessionEntity } from './uploads/upload.entity.js';
 import { UploadFileResolver, UploadResolver, UploadsOfDatasetResolver } from './uploads/upload.resolver.js';
 import { createDatasetsServices } from './services.js';
+import { archiveRoute } from './dataset-versions/archive.route.js';
 import { datasetsSettingsSchema } from './settings.js';
 import { ValidationWorker } from './workers/validation.worker.js';
 import { DatasetSweeper } from './workers/sweeper.js';
@@ -47,7 +48,10 @@ export const datasetsSubgraph: SubgraphDefinition = {
       resolverInstances: s &&
         deps && [
           new DatasetResolver(s.datasets),
-          new DatasetVersionResolver(s.versions, s.datasets, deps.resources.blob, ttl),
+          new DatasetVersionResolver(s.versions, s.datasets, deps.resources.blob, ttl, {
+            publicUrl: s.settings.PUBLIC_URL,
+            signer: deps.urlSigner,
+          }),
           new DatasetFileResolver(deps.resources.blob, ttl),
           new DatasetVersionsOfDatasetResolver(s.versions),
           new UploadResolver(s.uploads),
@@ -61,6 +65,10 @@ export const datasetsSubgraph: SubgraphDefinition = {
         DatasetVersion: datasetVersionReference(s.versions),
       },
     });
+  },
+  routes(deps) {
+    const s = createDatasetsServices(deps);
+    return [archiveRoute(s.versions, s.datasets, deps.resources.blob, deps.urlSigner)];
   },
   async workers(deps) {
     const s = createDatasetsServices(deps);

@@ -389,7 +389,14 @@ async function runSweep(h: DatasetsHarness): Promise<void> {
   const { datasetsSettingsSchema } = await import('../src/settings.js');
   const settings = datasetsSettingsSchema.parse({ DATASETS_RETENTION_SECONDS: '1' });
   const logger = (await import('@aitip/kit')).createLogger('sweep-test', 'silent');
-  const services = createDatasetsServices({ db: h.subgraph.db, resources: h.resources, logger, settings });
+  const { UrlSigner } = await import('@aitip/kit');
+  const services = createDatasetsServices({
+    db: h.subgraph.db,
+    resources: h.resources,
+    logger,
+    settings,
+    urlSigner: new UrlSigner('x'),
+  });
   await new DatasetSweeper(
     h.subgraph.db,
     h.resources.blob,

@@ -32,7 +32,15 @@ function VersionSummary({ version }: { version: DatasetVersionDetail }) {
       <dt>Size</dt>
       <dd>{formatBytes(version.sizeBytes)}</dd>
       <dt>Files</dt>
-      <dd>{version.fileCount}</dd>
+      <dd>
+        {version.fileCount}
+        {version.archiveUrl && (
+          <>
+            {' '}
+            (<a href={version.archiveUrl}>download all as .tar</a>)
+          </>
+        )}
+      </dd>
       <dt>Content hash</dt>
       <dd>
         <code className="content-hash">{version.contentHash ?? '—'}</code>

@@ -136,6 +136,7 @@ export interface DatasetVersionDetail extends DatasetVersionSummary {
   createdBy: string | null;
   uploadId: string | null;
   usedBy: string[];
+  archiveUrl: string | null;
   dataset: { id: string; name: string } | null;
   files: DatasetFile[];
   stats: ColumnStats[];
@@ -146,7 +147,7 @@ export interface DatasetVersionDetail extends DatasetVersionSummary {
 
 const VERSION_FIELDS = `
   id datasetId version status contentHash sizeBytes fileCount rowCount format labelColumn description
-  createdBy createdAt deletedAt uploadId usedBy
+  createdBy createdAt deletedAt uploadId usedBy archiveUrl
   dataset { id name }
   files { path sizeBytes sha256 format split rowCount downloadUrl }
   stats {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Audited, requireOrg, Requires, type BlobStore, type ServiceContext } from '@aitip/kit';
+import { Audited, requireOrg, Requires, type BlobStore, type ServiceContext, type UrlSigner } from '@aitip/kit';
+import { archiveUrl } from './archive.route.js';
 import type { ColumnProfile } from '../profiling/index.js';
 import { Dataset } from '../datasets/dataset.type.js';
 import type { DatasetStore } from '../datasets/dataset.store.js';
@@ -54,6 +55,7 @@ export class DatasetVersionResolver {
     private readonly datasets: DatasetStore,
     private readonly blob: BlobStore,
     private readonly urlTtlSeconds: number,
+    private readonly links: { publicUrl: string; signer: UrlSigner },
   ) {}
 
   @Query(() => DatasetVersion, { nullable: true, description: 'A dataset version by id, or null when there is none.' })
@@ -142,6 +144,16 @@ export class DatasetVersionResolver {
       if (!splits.has(s.name)) splits.set(s.name, { name: s.name, files: [], rows: s.count });
     }
     return [...splits.values()];
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'A signed link that downloads the whole version as one tar archive (streamed), valid like downloadUrl; null once purged.',
+  })
+  archiveUrl(@Root() version: LoadedVersion): string | null {
+    if (version.status === 'PURGED') return null;
+    return archiveUrl(this.links.publicUrl, this.links.signer, version.orgId, version.id, this.urlTtlSeconds);
   }
 
   @FieldResolver(() => [String], { description: 'What uses this version ("TrainingJob:<id>", "ModelVersion:<id>").' })
