@@ -107,9 +107,9 @@ test('the status page shows every subgraph healthy', async () => {
 
     // The shell routes on the client; signed out, a domain page asks to sign in first.
     await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Training' }).click();
-    await page.getByRole('heading', { name: 'Datasets' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('heading', { name: 'Training' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await page.getByText('Sign in to see this page.').waitFor();
-    assert.equal(new URL(page.url()).pathname, '/datasets');
+    assert.equal(new URL(page.url()).pathname, '/training');
 
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(foreignRequests, []);
