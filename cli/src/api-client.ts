@@ -50,16 +50,19 @@ export class ApiClient {
     return this.post<T>(query, variables, {});
   }
 
-  /** Runs an operation as the signed-in principal, renewing the session once when its access token has expired. */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * Runs an operation as the signed-in principal, renewing the session once when its access token
+   * has expired. `timeoutMs` replaces the usual 30 s for operations that may take longer.
+   */
+  async request<T>(query: string, variables: Record<string, unknown> = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
     let credentials = this.signedIn();
     if (credentials.kind === 'session' && expiresSoon(credentials)) credentials = await this.refresh(credentials);
     try {
-      return await this.post<T>(query, variables, headersFor(credentials));
+      return await this.post<T>(query, variables, headersFor(credentials), timeoutMs);
     } catch (err) {
       if (credentials.kind !== 'session' || !(err instanceof ApiError) || err.reason !== 'TOKEN_EXPIRED') throw err;
       credentials = await this.refresh(credentials);
-      return this.post<T>(query, variables, headersFor(credentials));
+      return this.post<T>(query, variables, headersFor(credentials), timeoutMs);
     }
   }
 
@@ -103,6 +106,7 @@ export class ApiClient {
     query: string,
     variables: Record<string, unknown>,
     headers: Record<string, string>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
   ): Promise<T> {
     const endpoint = new URL('/graphql', this.url);
     let response: Response;
@@ -111,7 +115,7 @@ export class ApiClient {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       throw unreachableError(this.url, err);

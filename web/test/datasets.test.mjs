@@ -448,7 +448,7 @@ test('a zip of images in class folders shows thumbnails, classes and splits; a v
   }
 });
 
-test('a broken CSV gets a validation report naming the wrong line, also after a reload', async () => {
+test('a broken CSV gets a validation report naming the wrong line, after a reload and on the dataset page; the dataset can be deleted and restored', async () => {
   const { page, context, pageErrors, foreign } = await signedInPage();
   try {
     await createDatasetThroughUi(page, { name: 'broken' });
@@ -469,6 +469,19 @@ test('a broken CSV gets a validation report naming the wrong line, also after a 
     await issues.waitFor({ timeout: UI_TIMEOUT_MS });
     assert.ok((await lineFour.count()) >= 1);
     await page.getByText('No versions yet').waitFor();
+
+    // Without the upload in the address, the dataset page shows its latest upload's report.
+    const plain = new URL(page.url());
+    plain.search = '';
+    await page.goto(plain.toString());
+    await issues.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.ok((await lineFour.count()) >= 1);
+
+    await page.getByRole('button', { name: 'Delete dataset' }).click();
+    await page.getByRole('button', { name: 'Confirm deletion' }).click();
+    await page.getByRole('button', { name: 'Restore dataset' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('button', { name: 'Restore dataset' }).click();
+    await page.getByRole('button', { name: 'Delete dataset' }).waitFor({ timeout: UI_TIMEOUT_MS });
 
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(foreign(), []);

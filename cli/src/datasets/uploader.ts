@@ -58,6 +58,8 @@ const UPLOAD_WITH_PARTS = `query DatasetUploadParts($id: ID!) {
 const COMPLETE_UPLOAD = `mutation CompleteDatasetUpload($input: CompleteDatasetUploadInput!) {
   completeDatasetUpload(input: $input) { ${UPLOAD_FIELDS} }
 }`;
+/** How long completion may take: the storage joins every part of every file before it answers. */
+const COMPLETE_TIMEOUT_MS = 15 * 60_000;
 const ABORT_UPLOAD = `mutation AbortDatasetUpload($id: ID!) { abortDatasetUpload(id: $id) { id status } }`;
 
 /**
@@ -122,9 +124,12 @@ export class DatasetUploader {
         signal,
       ));
       upload = (
-        await this.client.request<{ completeDatasetUpload: DatasetUpload }>(COMPLETE_UPLOAD, {
-          input: { uploadId: session.id, files: files.map((f) => ({ path: f.path, sha256: f.sha256 })) },
-        })
+        await this.client.request<{ completeDatasetUpload: DatasetUpload }>(
+          COMPLETE_UPLOAD,
+          { input: { uploadId: session.id, files: files.map((f) => ({ path: f.path, sha256: f.sha256 })) } },
+          // joining the parts of large files takes seconds per GiB on the local store
+          COMPLETE_TIMEOUT_MS,
+        )
       ).completeDatasetUpload;
     }
     if (!isFinal(upload.status)) {

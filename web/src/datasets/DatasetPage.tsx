@@ -4,7 +4,8 @@ import { useViewer, viewerCan } from '../auth/viewer';
 import { ErrorAlert } from '../graphql/ErrorAlert';
 import { navigate, ShellLink } from '../shell/navigation';
 import { formatBytes, formatCount, formatTime } from './format';
-import { DATASET, type DatasetVersionSummary } from './operations';
+import { DATASET, DELETE_DATASET, RESTORE_DATASET, type DatasetVersionSummary } from './operations';
+import { DeleteRestore } from './DeleteRestore';
 import { DATASETS_PATH, datasetVersionPath } from './paths';
 import { ValidationReport } from './ValidationReport';
 import { StatusBadge } from './StatusBadge';
@@ -98,6 +99,16 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
             <dt>Updated</dt>
             <dd>{formatTime(dataset.updatedAt)}</dd>
           </dl>
+          {viewerCan(viewer, 'datasets:write') && (
+            <DeleteRestore
+              id={dataset.id}
+              label={`dataset ${dataset.name} and its versions`}
+              deleted={dataset.deletedAt !== null}
+              deleteDocument={DELETE_DATASET}
+              restoreDocument={RESTORE_DATASET}
+              onChanged={refresh}
+            />
+          )}
           <h3>Versions</h3>
           <VersionsTable versions={dataset.versions} />
           {dataset.status === 'INVALID' &&

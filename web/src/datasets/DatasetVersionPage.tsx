@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { useQuery } from 'urql';
 import { useViewer, viewerCan } from '../auth/viewer';
 import { ErrorAlert } from '../graphql/ErrorAlert';
-import { useApiMutation } from '../graphql/operations';
 import { ShellLink } from '../shell/navigation';
 import { ColumnCharts } from './ColumnCharts';
+import { DeleteRestore } from './DeleteRestore';
 import { formatBytes, formatCount, formatTime } from './format';
 import {
   DATASET_VERSION,
@@ -71,47 +70,6 @@ function VersionSummary({ version }: { version: DatasetVersionDetail }) {
   );
 }
 
-function DeleteRestoreButtons({ version, onChanged }: { version: DatasetVersionDetail; onChanged: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const remove = useApiMutation(DELETE_DATASET_VERSION);
-  const restore = useApiMutation(RESTORE_DATASET_VERSION);
-
-  async function run(action: typeof remove | typeof restore) {
-    setError(null);
-    const outcome = await action.run({ id: version.id });
-    setConfirming(false);
-    if (!outcome.ok) setError(outcome.message);
-    else onChanged();
-  }
-
-  if (version.status === 'PURGED') return null;
-  return (
-    <div className="version-actions">
-      <ErrorAlert error={error} />
-      {version.status === 'DELETED' ? (
-        <button type="button" onClick={() => void run(restore)} disabled={restore.fetching}>
-          Restore version
-        </button>
-      ) : confirming ? (
-        <span className="confirm">
-          Delete version {version.version}? It can be restored until the retention period ends.{' '}
-          <button type="button" className="danger" onClick={() => void run(remove)} disabled={remove.fetching}>
-            Confirm deletion
-          </button>{' '}
-          <button type="button" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </span>
-      ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
-          Delete version
-        </button>
-      )}
-    </div>
-  );
-}
-
 /** A dataset version: summary, files, schema, charts, preview rows and, for image archives, thumbnails. */
 export function DatasetVersionPage({ versionId }: { versionId: string }) {
   const viewer = useViewer();
@@ -141,8 +99,15 @@ export function DatasetVersionPage({ versionId }: { versionId: string }) {
       {version && (
         <>
           <VersionSummary version={version} />
-          {viewerCan(viewer, 'datasets:write') && (
-            <DeleteRestoreButtons version={version} onChanged={() => reexecute({ requestPolicy: 'network-only' })} />
+          {viewerCan(viewer, 'datasets:write') && version.status !== 'PURGED' && (
+            <DeleteRestore
+              id={version.id}
+              label={`version ${version.version}`}
+              deleted={version.status === 'DELETED'}
+              deleteDocument={DELETE_DATASET_VERSION}
+              restoreDocument={RESTORE_DATASET_VERSION}
+              onChanged={() => reexecute({ requestPolicy: 'network-only' })}
+            />
           )}
           <h3>Files</h3>
           <FilesTable files={version.files} />

@@ -180,6 +180,18 @@ export const DELETE_DATASET_VERSION = operation<
   }
 `);
 
+export const DELETE_DATASET = operation<{ deleteDataset: { id: string; deletedAt: string | null } }, { id: string }>(`
+  mutation DeleteDataset($id: ID!) {
+    deleteDataset(id: $id) { id deletedAt }
+  }
+`);
+
+export const RESTORE_DATASET = operation<{ restoreDataset: { id: string; deletedAt: string | null } }, { id: string }>(`
+  mutation RestoreDataset($id: ID!) {
+    restoreDataset(id: $id) { id deletedAt }
+  }
+`);
+
 export const RESTORE_DATASET_VERSION = operation<
   { restoreDatasetVersion: { id: string; status: string } },
   { id: string }
