@@ -57,6 +57,17 @@ export class QuotaExceededError extends AitipError {
   }
 }
 
+/** The HTTP status of an expected error's code, for answers outside GraphQL (REST routes, blob URLs). */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  QUOTA_EXCEEDED: 403,
+  RATE_LIMITED: 429,
+};
+
 /** Codes that are safe to show to a client as they are. */
 const publicCodes = new Set<string>([
   'BAD_USER_INPUT',

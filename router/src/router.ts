@@ -221,20 +221,24 @@ export async function startRouter(
   const webSockets = webSocketEndpoint(endpointOptions);
   const sse = sseEndpoint(endpointOptions);
 
+  /** The caller of an HTTP request; a refused credential counts against the failed-authentication limit. */
+  const authenticate = async (req: IncomingMessage, res: ServerResponse, clientIp: string): Promise<Identity> => {
+    try {
+      return await authenticator.authenticate(req.headers, clientIp);
+    } catch (err) {
+      if (err instanceof RouterRequestError && err.status < 500) {
+        await rateLimits.chargeFailedAuthentication(res, clientIp);
+      }
+      throw err;
+    }
+  };
+
   const api = restProxy({
     subgraphUrls: new Map(subgraphs.map((s) => [s.name, s.url])),
     signer,
     admit: async (req, res) => {
       const clientIp = clientIpOf(req, settings.trustProxyHops);
-      let identity: Identity;
-      try {
-        identity = await authenticator.authenticate(req.headers, clientIp);
-      } catch (err) {
-        if (err instanceof RouterRequestError && err.status < 500) {
-          await rateLimits.chargeFailedAuthentication(res, clientIp);
-        }
-        throw err;
-      }
+      const identity = await authenticate(req, res, clientIp);
       await rateLimits.charge(res, identity, clientIp, undefined);
       return identity;
     },
@@ -265,15 +269,7 @@ export async function startRouter(
         operationName = params.operationName;
         if (params.query !== undefined) checkQueryLength(params.query, settings.queryLimits);
         const clientIp = clientIpOf(req, settings.trustProxyHops);
-        let identity: Identity;
-        try {
-          identity = await authenticator.authenticate(req.headers, clientIp);
-        } catch (err) {
-          if (err instanceof RouterRequestError && err.status < 500) {
-            await rateLimits.chargeFailedAuthentication(res, clientIp);
-          }
-          throw err;
-        }
+        const identity = await authenticate(req, res, clientIp);
         const operation =
           params.query === undefined
             ? undefined

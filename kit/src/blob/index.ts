@@ -6,7 +6,7 @@ import { S3BlobStore } from './s3.js';
 export { LocalBlobStore } from './local.js';
 export { S3BlobStore } from './s3.js';
 export { handleLocalBlobRequest } from './local-http.js';
-export { assertValidKey, assertValidPrefix } from './keys.js';
+export { assertValidKey, assertValidPrefix, attachmentDisposition } from './keys.js';
 
 /** What `put` accepts: a whole value, or a stream that is written without being buffered. */
 export type BlobBody = Buffer | string | Readable;

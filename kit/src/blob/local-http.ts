@@ -1,15 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { AitipError, InputError } from '../errors.js';
+import { AitipError, HTTP_STATUS_BY_CODE, InputError } from '../errors.js';
 import { assertValidKey, attachmentDisposition } from './keys.js';
 import type { LocalBlobStore } from './local.js';
-
-const STATUS_BY_CODE: Record<string, number> = {
-  BAD_USER_INPUT: 400,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-};
 
 /**
  * Serves the local store's presigned URLs (`/blob/<key>?expires=…&signature=…`): GET/HEAD with
@@ -173,7 +166,7 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 }
 
 function sendError(store: LocalBlobStore, res: ServerResponse, err: unknown): void {
-  const status = err instanceof AitipError ? STATUS_BY_CODE[err.code] : undefined;
+  const status = err instanceof AitipError ? HTTP_STATUS_BY_CODE[err.code] : undefined;
   if (status === undefined) {
     store.logger.error({ err }, 'blob request failed');
   }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AitipError } from '../errors.js';
+import { AitipError, HTTP_STATUS_BY_CODE } from '../errors.js';
 import type { Identity } from '../identity.js';
 import type { Logger } from '../log.js';
 import { sendJson } from './http.js';
@@ -29,16 +29,6 @@ export interface SubgraphRoute {
   handler(req: IncomingMessage, res: ServerResponse, context: RouteContext): Promise<void>;
 }
 
-const STATUS_OF: Record<string, number> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  QUOTA_EXCEEDED: 403,
-  RATE_LIMITED: 429,
-};
-
 /** Answers a route's failure as JSON `{ error: { code, message } }` with the matching status. */
 export function sendRouteError(res: ServerResponse, err: unknown, log: Logger): void {
   if (res.headersSent) {
@@ -47,7 +37,7 @@ export function sendRouteError(res: ServerResponse, err: unknown, log: Logger): 
     return;
   }
   if (err instanceof AitipError) {
-    sendJson(res, STATUS_OF[err.code] ?? 400, { error: { code: err.code, message: err.message } });
+    sendJson(res, HTTP_STATUS_BY_CODE[err.code] ?? 400, { error: { code: err.code, message: err.message } });
     return;
   }
   log.error({ err }, 'route failed');

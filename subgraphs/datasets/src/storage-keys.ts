@@ -5,10 +5,6 @@ export const datasetPrefix = (orgId: string, datasetId: string) => `datasets/${o
 export const uploadFileKey = (orgId: string, datasetId: string, uploadId: string, index: number) =>
   `${datasetPrefix(orgId, datasetId)}uploads/${uploadId}/${index}`;
 
-/** The prefix of an upload's staged objects. */
-export const uploadPrefix = (orgId: string, datasetId: string, uploadId: string) =>
-  `${datasetPrefix(orgId, datasetId)}uploads/${uploadId}/`;
-
 /** Objects made for a version (thumbnails); its files stay under the upload that brought them. */
 export const versionPrefix = (orgId: string, datasetId: string, versionId: string) =>
   `${datasetPrefix(orgId, datasetId)}versions/${versionId}/`;

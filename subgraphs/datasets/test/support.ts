@@ -10,7 +10,6 @@ import {
   createLogger,
   createRateLimiter,
   handleLocalBlobRequest,
-  IDENTITY_HEADER,
   LocalBlobStore,
   MemoryQueue,
   RabbitQueue,
@@ -23,7 +22,12 @@ import {
   type Role,
   type RunningSubgraph,
 } from '@aitip/kit';
-import { embeddedTestTarget, postgresTestTarget } from '@aitip/kit/dist/src/testing/index.js';
+import {
+  embeddedTestTarget,
+  postgresTestTarget,
+  subgraphCaller,
+  type GraphQLAnswer,
+} from '@aitip/kit/dist/src/testing/index.js';
 import { datasetsSubgraph } from '../src/subgraph.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -38,11 +42,7 @@ export const S3 = {
 /** `real`: PostgreSQL, Redis, RabbitMQ and the S3 server; `embedded`: PGlite, in-process bus and queue, local files. */
 export type Mode = 'real' | 'embedded';
 
-export interface GraphQLAnswer {
-  status: number;
-  data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
+export type { GraphQLAnswer };
 
 export interface DatasetsHarness {
   mode: Mode;
@@ -111,23 +111,14 @@ export async function startDatasets(mode: Mode, env: Record<string, string> = {}
     logger,
     env: { DATASETS_WORK_DIR: dataDir, ...env },
   });
-  const call = async (query: string, variables?: Record<string, unknown>, identity?: Identity | null) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (identity) headers[IDENTITY_HEADER] = signIdentity(identity, internalSecret);
-    const response = await fetch(subgraph.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer, 'status'>) };
-  };
+  const { call, ok } = subgraphCaller(subgraph.url, internalSecret);
   return {
     mode,
     subgraph,
     resources,
     sign: (identity) => signIdentity(identity, internalSecret),
     call,
-    async ok(query, variables, identity) {
-      const answer = await call(query, variables, identity);
-      if (answer.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
-      return answer.data!;
-    },
+    ok,
     async keys(prefix = '') {
       const keys: string[] = [];
       for await (const item of blob.list(prefix)) keys.push(item.key);

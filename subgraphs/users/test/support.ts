@@ -7,7 +7,6 @@ import {
   createBus,
   createLogger,
   createRateLimiter,
-  IDENTITY_HEADER,
   MemoryQueue,
   scopesForRole,
   signIdentity,
@@ -17,18 +16,19 @@ import {
   type Role,
   type RunningSubgraph,
 } from '@aitip/kit';
-import { embeddedTestTarget, postgresTestTarget } from '@aitip/kit/dist/src/testing/index.js';
+import {
+  embeddedTestTarget,
+  postgresTestTarget,
+  subgraphCaller,
+  type GraphQLAnswer,
+} from '@aitip/kit/dist/src/testing/index.js';
 import { usersSubgraph } from '../src/subgraph.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
-export interface GraphQLAnswer {
-  status: number;
-  data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
+export type { GraphQLAnswer };
 
 /** One users subgraph on a fresh database, called over HTTP with router-signed identities. */
 export interface UsersHarness {
@@ -89,23 +89,14 @@ export async function startUsers(kind: DatabaseKind, env: Record<string, string>
     logger,
     env: { AITIP_DATA_DIR: dataDir, PUBLIC_URL: 'http://aitip.test', ...env },
   });
-  const call = async (query: string, variables?: Record<string, unknown>, identity?: Identity | null) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (identity) headers[IDENTITY_HEADER] = signIdentity(identity, internalSecret);
-    const response = await fetch(subgraph.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer, 'status'>) };
-  };
+  const { call, ok } = subgraphCaller(subgraph.url, internalSecret);
   return {
     subgraph,
     resources,
     dataDir,
     sign: (identity) => signIdentity(identity, internalSecret),
     call,
-    async ok(query, variables, identity) {
-      const answer = await call(query, variables, identity);
-      if (answer.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
-      return answer.data!;
-    },
+    ok,
     async close() {
       await subgraph.close();
       await resources.close();

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-stream';
 import {
+  attachmentDisposition,
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
@@ -59,7 +60,7 @@ export function archiveRoute(
       const filename = `${dataset?.name ?? 'dataset'}-v${version.version}.tar`;
       res.writeHead(200, {
         'content-type': 'application/x-tar',
-        'content-disposition': `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`,
+        'content-disposition': attachmentDisposition(filename),
         'cache-control': 'private, no-store',
       });
       if (req.method === 'HEAD') return void res.end();

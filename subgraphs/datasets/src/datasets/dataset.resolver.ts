@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Audited, NotFoundError, requireOrg, Requires, type ServiceContext } from '@aitip/kit';
+import { Audited, requireOrg, Requires, type ServiceContext } from '@aitip/kit';
 import { Dataset, DatasetPage } from './dataset.type.js';
 import { CreateDatasetInput, DatasetFilter, PageInput, UpdateDatasetInput } from './dataset.input.js';
 import type { DatasetStore } from './dataset.store.js';
@@ -64,9 +64,7 @@ export class DatasetResolver {
   @Mutation(() => Dataset, { description: 'Restores a deleted dataset with the versions deleted with it.' })
   @Requires('datasets:write')
   @Audited('dataset.restore', 'Dataset')
-  async restoreDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext) {
-    const dataset = await this.store.restore(requireOrg(ctx.identity), id);
-    if (!dataset) throw new NotFoundError(`There is no dataset ${id} in this organization.`);
-    return dataset;
+  restoreDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext) {
+    return this.store.restore(requireOrg(ctx.identity), id);
   }
 }

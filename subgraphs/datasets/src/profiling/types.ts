@@ -60,7 +60,12 @@ export type IssueCode =
   | 'PATH_TRAVERSAL'
   | 'SYMLINK'
   | 'DUPLICATE_ENTRY'
-  | 'UNKNOWN_LABEL_COLUMN';
+  | 'UNKNOWN_LABEL_COLUMN'
+  // set by the validation job around the profiler: the stored object is not what was declared,
+  // or the job itself kept failing
+  | 'SIZE_MISMATCH'
+  | 'HASH_MISMATCH'
+  | 'VALIDATION_FAILED';
 
 /** One thing wrong with a file, saying what and what to do about it. */
 export interface ValidationIssue {

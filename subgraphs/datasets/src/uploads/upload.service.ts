@@ -15,7 +15,7 @@ import {
   type Queue,
 } from '@aitip/kit';
 import type { DatasetsSettings } from '../settings.js';
-import { uploadFileKey, uploadPrefix, uploadProgressStream, VALIDATE_QUEUE } from '../storage-keys.js';
+import { uploadFileKey, uploadProgressStream, VALIDATE_QUEUE } from '../storage-keys.js';
 import type { ValidationIssue } from '../profiling/index.js';
 import { UploadSessionEntity, type UploadFile, type UploadStatus } from './upload.entity.js';
 import { checkSha256, checkUploadPaths } from './upload-paths.js';
@@ -425,11 +425,6 @@ export class UploadService {
         }
       }),
     );
-  }
-
-  /** For the sweeper: the prefix of an upload's objects. */
-  static prefixOf(session: Pick<UploadSessionEntity, 'orgId' | 'datasetId' | 'id'>): string {
-    return uploadPrefix(session.orgId, session.datasetId, session.id);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   defaultProfileLimits,
   profileFile,
   type FileProfile,
+  type IssueCode,
   type ProfileLimits,
   type ValidationIssue,
 } from '../profiling/index.js';
@@ -76,11 +77,11 @@ export class ValidationWorker {
       if (message.attempt < MAX_ATTEMPTS) throw err;
       this.log.error({ err, uploadId }, 'validation failed on its last attempt; reporting the upload as invalid');
       await this.invalid(session, [
-        {
-          code: 'VALIDATION_FAILED',
-          file: '',
-          message: `Validation could not run (${(err as Error).message}). Upload the files again; if it keeps failing, an admin can read the datasets subgraph's log.`,
-        } as unknown as ValidationIssue,
+        issue(
+          'VALIDATION_FAILED',
+          '',
+          `Validation could not run (${(err as Error).message}). Upload the files again; if it keeps failing, an admin can read the datasets subgraph's log.`,
+        ),
       ]);
     }
   }
@@ -371,6 +372,6 @@ export class ValidationWorker {
   }
 }
 
-function issue(code: string, file: string, message: string): ValidationIssue {
-  return { code, file, message } as unknown as ValidationIssue;
+function issue(code: IssueCode, file: string, message: string): ValidationIssue {
+  return { code, file, message };
 }
