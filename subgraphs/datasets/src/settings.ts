@@ -31,6 +31,14 @@ export const datasetsSettingsSchema = z.object({
   DATASETS_MAX_COMPRESSION_RATIO: env.positiveInt(100, 'highest expanded-to-compressed ratio an archive may have'),
   DATASETS_PROFILE_MEMORY_BYTES: env.positiveInt(256 * MiB, 'memory DuckDB may use while profiling one file'),
   DATASETS_PROFILE_THREADS: env.positiveInt(2, 'threads DuckDB may use while profiling one file'),
+  DATASETS_PROFILE_EXACT_BYTES: env.positiveInt(
+    256 * MiB,
+    'CSV/TSV files up to this size get exact histograms and top values (a second scan); bigger ones get estimates from a sample',
+  ),
+  DATASETS_PROFILE_SAMPLE_BYTES: env.positiveInt(
+    32 * MiB,
+    'rows sampled for the histograms and top values of bigger CSV/TSV files',
+  ),
   PUBLIC_URL: z
     .string()
     .url()

@@ -99,6 +99,45 @@ describe('profiling tabular files', () => {
     );
   });
 
+  test('a CSV over exactDistributionBytes gets histograms and top values from a row sample, the rest exact', async () => {
+    // 40,000 rows, sorted by id; every 10th note is quoted with a newline inside, which a sample
+    // stretch may cut through
+    const cities = ['Oslo', 'Rome', 'Riga', 'Bern'];
+    const lines = ['id,amount,city,note'];
+    for (let i = 0; i < 40_000; i += 1) {
+      const note = i % 10 === 0 ? `"line one\nline ${i}"` : `n${i % 7}`;
+      lines.push(`${i},${(i % 100) + 0.5},${cities[i % 4]},${note}`);
+    }
+    const path = dir.write('sorted.csv', lines.join('\n') + '\n');
+    const limits = dir.limits({ exactDistributionBytes: 256 * 1024, distributionSampleBytes: 512 * 1024 });
+    const sampled = profileOf(await profileFile(path, 'sorted.csv', limits));
+    const exact = profileOf(await profileFile(path, 'sorted.csv', dir.limits()));
+
+    assert.equal(sampled.rowCount, 40_000);
+    for (const name of ['id', 'amount', 'city']) {
+      const s = column(sampled.columns, name);
+      const e = column(exact.columns, name);
+      assert.equal(s.distributionEstimated, true, name);
+      assert.equal(e.distributionEstimated, undefined, name);
+      // what pass 1 counts stays exact
+      assert.deepEqual([s.count, s.nullCount, s.min, s.max, s.mean], [e.count, e.nullCount, e.min, e.max, e.mean]);
+    }
+    const id = column(sampled.columns, 'id');
+    assert.equal(histogramTotal(id), 40_000, 'the estimated bins add up to the exact count');
+    assert.deepEqual(
+      id.histogram?.map((b) => [b.start, b.end]),
+      column(exact.columns, 'id').histogram?.map((b) => [b.start, b.end]),
+    );
+    // the file is sorted by id: stretches spread over the whole file keep every bin near 2,000
+    for (const bin of id.histogram ?? [])
+      assert.ok(Math.abs(bin.count - 2_000) < 400, `bin ${bin.start}: ${bin.count}`);
+    const city = column(sampled.columns, 'city');
+    assert.equal(city.distinctEstimate, 4);
+    assert.deepEqual(city.topValues?.map((t) => t.value).sort(), [...cities].sort());
+    for (const top of city.topValues ?? [])
+      assert.ok(Math.abs(top.count - 10_000) < 2_000, `${top.value}: ${top.count}`);
+  });
+
   test('the preview stops at previewRows, in file order, on a file DuckDB reads in parallel', async () => {
     const rows = Array.from(
       { length: 300_000 },

@@ -6,6 +6,17 @@ const HISTOGRAM_HEIGHT = 110;
 const AXIS_HEIGHT = 16;
 const BAR_GAP = 1;
 
+/** Says when a chart's counts were estimated from a sample of a big file's rows. */
+function EstimatedNote({ column }: { column: ColumnStats }) {
+  if (!column.distributionEstimated) return null;
+  return (
+    <span className="hint" title="Counted on a sample of the rows spread over the whole file, scaled to its row count">
+      {' '}
+      · estimated from a sample
+    </span>
+  );
+}
+
 /** A numeric column's equal-width histogram as SVG bars, with its range below. */
 export function Histogram({ column }: { column: ColumnStats }) {
   const bins = column.histogram;
@@ -18,6 +29,7 @@ export function Histogram({ column }: { column: ColumnStats }) {
     <figure className="column-chart">
       <figcaption>
         <strong>{column.name}</strong> <span className="hint">{column.type}</span>
+        <EstimatedNote column={column} />
       </figcaption>
       <svg
         role="img"
@@ -77,6 +89,7 @@ export function TopValues({ column }: { column: ColumnStats }) {
     <figure className="column-chart">
       <figcaption>
         <strong>{column.name}</strong> <span className="hint">{column.type}</span>
+        <EstimatedNote column={column} />
       </figcaption>
       <svg
         role="img"

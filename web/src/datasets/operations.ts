@@ -107,6 +107,7 @@ export interface ColumnStats {
   distinctEstimate: number | null;
   topValues: { value: string; count: number }[];
   histogram: { start: number; end: number; count: number }[];
+  distributionEstimated: boolean;
 }
 
 /** One file of a version. */
@@ -154,6 +155,7 @@ const VERSION_FIELDS = `
     name type count nullCount min max mean std distinctEstimate
     topValues { value count }
     histogram { start end count }
+    distributionEstimated
   }
   preview { columns rows }
   images {

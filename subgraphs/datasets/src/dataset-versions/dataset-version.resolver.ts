@@ -29,6 +29,7 @@ export function toColumnStats(column: ColumnProfile): ColumnStats {
     distinctEstimate: column.distinctEstimate ?? null,
     topValues: column.topValues ?? [],
     histogram: column.histogram ?? [],
+    distributionEstimated: column.distributionEstimated ?? false,
   };
 }
 

@@ -55,6 +55,12 @@ export class ColumnStats {
 
   @Field(() => [HistogramBin], { description: 'Equal-width histogram (numeric columns).' })
   histogram: HistogramBin[];
+
+  @Field(() => Boolean, {
+    description:
+      'True when the histogram and top-value counts are estimates from a sample of the rows (CSV/TSV files over DATASETS_PROFILE_EXACT_BYTES); every other statistic is exact or, for distinctEstimate, an estimate either way.',
+  })
+  distributionEstimated: boolean;
 }
 
 @ObjectType({ description: 'The first rows of a file, values as text (null stays null).' })

@@ -217,10 +217,60 @@ export function distributionQueries(summary: Summary, source: string): Array<{ s
 export type Distributions = Map<
   number,
   Pick<ColumnProfile, 'histogram' | 'topValues'> & {
-    /** Distinct values counted exactly, when the grouping set returned all its groups. */
+    /** Distinct values counted exactly (or in a sample: see scaleDistributions), when the grouping set returned all its groups. */
     exactDistinct?: number;
+    /** Counted on a sample of the rows and scaled to the whole file. */
+    estimated?: boolean;
   }
 >;
+
+/**
+ * Turns distributions counted on a sample of `sampleRows` rows into estimates for the whole file:
+ * a histogram's counts are scaled to add up to the column's finite values (counted exactly by
+ * pass 1), top values by the ratio of rows.
+ */
+export function scaleDistributions(summary: Summary, distributions: Distributions, sampleRows: number): void {
+  for (const [column, entry] of distributions) {
+    const c = summary.columns[column];
+    if (!c) continue;
+    // a value a sample of many thousand rows misses is rare: when the distinct estimate of pass 1
+    // also says few values, the values the sample found are the better count (the estimate is
+    // off by one or two on a handful of values)
+    if (c.distinct === undefined || c.distinct > GROUPS_PER_SET) delete entry.exactDistinct;
+    entry.estimated = true;
+    if (entry.histogram) {
+      const counts = scaleToTotal(
+        entry.histogram.map((bin) => bin.count),
+        c.finite,
+      );
+      if (counts) entry.histogram = entry.histogram.map((bin, b) => ({ ...bin, count: counts[b] ?? 0 }));
+      else delete entry.histogram;
+    }
+    if (entry.topValues && sampleRows > 0) {
+      const factor = summary.rows / sampleRows;
+      entry.topValues = entry.topValues.map((t) => ({
+        value: t.value,
+        count: Math.min(c.nonNull, Math.round(t.count * factor)),
+      }));
+    }
+  }
+}
+
+/** Whole counts in proportion to `counts` that add up to `total` (largest remainders); null when all are 0. */
+function scaleToTotal(counts: number[], total: number): number[] | null {
+  const sum = counts.reduce((a, b) => a + b, 0);
+  if (sum === 0) return null;
+  const exact = counts.map((n) => (n * total) / sum);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    out[i] = (out[i] ?? 0) + 1;
+    left -= 1;
+  }
+  return out;
+}
 
 export function readDistribution(keys: DistributionKey[], reader: DuckDBResultReader, into: Distributions): void {
   const groups = new Map<number, Array<{ value: string; count: number }>>();
@@ -271,6 +321,7 @@ export function columnProfiles(summary: Summary, distributions: Distributions): 
     else if (c.distinct !== undefined) profile.distinctEstimate = Math.min(c.distinct, c.nonNull);
     if (d?.topValues) profile.topValues = d.topValues;
     if (d?.histogram) profile.histogram = d.histogram;
+    if (d?.estimated) profile.distributionEstimated = true;
     else if (isNumeric(c.kind) && c.finite > 0 && c.minNumber !== undefined && c.minNumber === c.maxNumber)
       profile.histogram = [{ start: c.minNumber, end: c.minNumber, count: c.finite }];
     return profile;

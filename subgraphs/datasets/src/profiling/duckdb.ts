@@ -72,6 +72,11 @@ export class DuckSession {
     }
   }
 
+  /** A path for a scratch file in this session's folder, removed with it. */
+  scratchPath(name: string): string {
+    return join(this.dir, name);
+  }
+
   /** Runs a statement whose result does not matter (settings). */
   async run(sql: string): Promise<void> {
     checkAborted(this.signal);

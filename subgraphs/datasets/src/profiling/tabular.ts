@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import {
   DuckDBTypeId,
   JsonDuckDBValueConverter,
@@ -10,6 +11,7 @@ import {
   distributionQueries,
   readDistribution,
   readSummary,
+  scaleDistributions,
   summarySql,
   type Distributions,
   type SourceColumn,
@@ -20,8 +22,12 @@ import { DuckSession, duckMessage, sqlString } from './duckdb.js';
 import { readRange } from './file-read.js';
 import type { IssueList } from './issues.js';
 import { checkJsonLines, MAX_JSON_LINE_BYTES } from './jsonl-check.js';
+import { writeRowSample } from './sample.js';
 import { splitFields, splitRecords } from './sniff.js';
 import type { FileProfile, ProfileLimits, ProfileOptions } from './types.js';
+
+/** Evenly spaced stretches of a big CSV its row sample is cut from. */
+const SAMPLE_BLOCKS = 1024;
 
 export type TabularFormat = 'CSV' | 'TSV' | 'JSONL' | 'PARQUET';
 
@@ -47,9 +53,16 @@ class TabularSource {
 
   constructor(private readonly input: TabularInput) {}
 
-  sql(rejects?: { table: string; scan: string; limit: number }): string {
+  /**
+   * The table function reading the file. `sample` reads a row sample of a CSV instead, with the
+   * column types found in the whole file, skipping rows the cut left incomplete.
+   */
+  sql(
+    rejects?: { table: string; scan: string; limit: number },
+    sample?: { path: string; columns: SourceColumn[] },
+  ): string {
     const { localPath, format, delimiter } = this.input;
-    const path = sqlString(localPath);
+    const path = sqlString(sample?.path ?? localPath);
     if (format === 'PARQUET') return `read_parquet(${path})`;
     if (format === 'JSONL') {
       const sample = this.sampleAll ? ', sample_size = -1' : '';
@@ -70,10 +83,14 @@ class TabularSource {
     if (this.explicitColumns) {
       const columns = this.explicitColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ');
       options.push(`columns = {${columns}}`, 'auto_detect = false');
+    } else if (sample) {
+      const types = sample.columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
+      options.push(`types = {${types}}`);
     } else if (this.varcharColumns.size) {
       const types = [...this.varcharColumns].map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ');
       options.push(`types = {${types}}`);
     }
+    if (sample) options.push('ignore_errors = true');
     if (rejects)
       options.push(
         'store_rejects = true',
@@ -88,8 +105,9 @@ class TabularSource {
 /**
  * Validates and profiles a CSV, TSV, JSON Lines or Parquet file with DuckDB: pass 1 scans the file
  * for counts, nulls, min/max/mean/std and distinct estimates (and, for CSV, collects rejected rows
- * with their lines); pass 2 scans it again for histograms and top values; then the first rows are
- * read in file order for the preview. Returns null when issues were found.
+ * with their lines); pass 2 scans it again for histograms and top values (a CSV/TSV over
+ * `exactDistributionBytes`: a row sample of it); then the first rows are read in file order for the
+ * preview. Returns null when issues were found.
  */
 export async function profileTabular(input: TabularInput): Promise<FileProfile | null> {
   const { format, issues, limits, options } = input;
@@ -107,15 +125,10 @@ export async function profileTabular(input: TabularInput): Promise<FileProfile |
     const scanned = await summarize(session, source, input, stage(0, 0.5));
     if (!scanned) return null;
     const { columns, summary } = scanned;
-    const distributions: Distributions = new Map();
-    const queries = distributionQueries(summary, source.sql());
-    for (const [i, query] of queries.entries()) {
-      const reader = await guarded(input, () =>
-        session.query(query.sql, stage(0.5 + (0.45 * i) / queries.length, 0.5 + (0.45 * (i + 1)) / queries.length)),
-      );
-      if (!reader) return null;
-      readDistribution(query.keys, reader, distributions);
-    }
+    const distributions =
+      (await sampledDistributions(session, source, input, scanned)) ??
+      (await exactDistributions(session, source, input, summary, stage(0.5, 0.95)));
+    if (!distributions) return null;
     await session.run('SET preserve_insertion_order = true');
     const previewReader = await guarded(input, () =>
       session.query(`SELECT * FROM ${source.sql()} LIMIT ${Math.max(0, Math.floor(limits.previewRows))}`),
@@ -196,6 +209,68 @@ async function summarize(
   source.explicitColumns = columns.map((c) => c.name);
   const text = await describe(session, source.sql());
   return { columns: text, summary: readSummary(text, await session.query(summarySql(text, source.sql()), onProgress)) };
+}
+
+/**
+ * Pass 2 over the whole file: exact histograms and top values. Null when the file, accepted by
+ * pass 1, still failed to read (the issue is reported).
+ */
+async function exactDistributions(
+  session: DuckSession,
+  source: TabularSource,
+  input: TabularInput,
+  summary: Summary,
+  onProgress: (fraction: number) => void,
+): Promise<Distributions | null> {
+  const distributions: Distributions = new Map();
+  const queries = distributionQueries(summary, source.sql());
+  for (const [i, query] of queries.entries()) {
+    const part = (f: number) => onProgress((i + f) / queries.length);
+    const reader = await guarded(input, () => session.query(query.sql, part));
+    if (!reader) return null;
+    readDistribution(query.keys, reader, distributions);
+  }
+  return distributions;
+}
+
+/**
+ * A CSV/TSV over `exactDistributionBytes` gets its histograms and top values from a row sample
+ * instead of a second scan (the scan costs as much as pass 1), scaled to pass 1's exact counts.
+ * Null when the file is small enough for pass 2, or the sample could not be made or read.
+ */
+async function sampledDistributions(
+  session: DuckSession,
+  source: TabularSource,
+  input: TabularInput,
+  scanned: { columns: SourceColumn[]; summary: Summary },
+): Promise<Distributions | null> {
+  const { format, limits, localPath, options } = input;
+  if (format !== 'CSV' && format !== 'TSV') return null;
+  const { size } = await stat(localPath);
+  if (size <= limits.exactDistributionBytes) return null;
+  const path = session.scratchPath('sample.csv');
+  const written = await writeRowSample(localPath, size, path, {
+    bytes: limits.distributionSampleBytes,
+    blocks: SAMPLE_BLOCKS,
+    delimiter: csvFile(input).delimiter,
+    signal: options.signal,
+  });
+  if (written === null) return null;
+  const sample = source.sql(undefined, { path, columns: scanned.columns });
+  try {
+    const counted = await session.query(`SELECT count(*) AS n FROM ${sample}`);
+    const rows = Number(counted.getRowsJS()[0]?.[0] ?? 0);
+    if (rows === 0) return null;
+    const distributions: Distributions = new Map();
+    for (const query of distributionQueries(scanned.summary, sample))
+      readDistribution(query.keys, await session.query(query.sql), distributions);
+    scaleDistributions(scanned.summary, distributions, rows);
+    return distributions;
+  } catch {
+    // the exact scan reports whatever is wrong
+    options.signal?.throwIfAborted();
+    return null;
+  }
 }
 
 async function describe(session: DuckSession, source: string): Promise<SourceColumn[]> {

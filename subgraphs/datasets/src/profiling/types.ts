@@ -21,6 +21,13 @@ export interface ProfileLimits {
   memoryLimitBytes: number;
   /** DuckDB's worker threads. */
   threads: number;
+  /**
+   * CSV/TSV files up to this size get exact histograms and top values from a second scan; bigger
+   * ones get them from a sample of `distributionSampleBytes` of rows, so that the file is read once.
+   */
+  exactDistributionBytes: number;
+  /** Size of that sample. */
+  distributionSampleBytes: number;
   /** Where DuckDB puts its temporary database and spill files (a fresh folder inside it per call). */
   tempDir: string;
 }
@@ -40,6 +47,8 @@ export const defaultProfileLimits: Omit<ProfileLimits, 'tempDir'> = {
   thumbnails: 16,
   memoryLimitBytes: 256 * MiB,
   threads: 2,
+  exactDistributionBytes: 256 * MiB,
+  distributionSampleBytes: 32 * MiB,
 };
 
 export type IssueCode =
@@ -98,6 +107,11 @@ export interface ColumnProfile {
   topValues?: Array<{ value: string; count: number }>;
   /** Equal-width bins between min and max; their counts add up to the non-null finite values. */
   histogram?: Array<{ start: number; end: number; count: number }>;
+  /**
+   * The histogram's and top values' counts are estimates from a sample of the file's rows (CSV/TSV
+   * files over `ProfileLimits.exactDistributionBytes`); every other statistic is exact.
+   */
+  distributionEstimated?: boolean;
 }
 
 export interface ImageThumbnail {

@@ -96,6 +96,8 @@ export class ValidationWorker {
       maxCompressionRatio: s.DATASETS_MAX_COMPRESSION_RATIO,
       memoryLimitBytes: s.DATASETS_PROFILE_MEMORY_BYTES,
       threads: s.DATASETS_PROFILE_THREADS,
+      exactDistributionBytes: s.DATASETS_PROFILE_EXACT_BYTES,
+      distributionSampleBytes: s.DATASETS_PROFILE_SAMPLE_BYTES,
       maxIssues: MAX_ISSUES,
       tempDir: dir,
     };
