@@ -7,8 +7,9 @@ import { startup } from './startup/benchmark.js';
 import { auth } from './auth/benchmark.js';
 import { subscriptions } from './subscriptions/benchmark.js';
 import { datasets } from './datasets/benchmark.js';
+import { metrics } from './metrics/benchmark.js';
 
-const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions, datasets];
+const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions, datasets, metrics];
 
 function usage(): string {
   return [

@@ -5,6 +5,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
 import { registerOrgs } from './commands/orgs.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSignup } from './commands/signup.js';
 import { registerStatus } from './commands/status.js';
 import { registerWhoami } from './commands/whoami.js';
@@ -30,6 +31,7 @@ registerWhoami(program, context);
 registerOrgs(program, context);
 registerKeys(program, context);
 registerDatasets(program, context);
+registerRuns(program, context);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`aitip: ${(err as Error).message}\n`);

@@ -48,6 +48,9 @@ import { SubscriptionService } from './subscriptions/service.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 
 /** A handler for extra path prefixes the router serves (e.g. local blob URLs). */
+/** How a call of the MLflow REST API is charged against the rate limits. */
+const TRACKING_CALL = { type: 'tracking', authMutation: false } as const;
+
 export type PathHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export interface RouterOptions {
@@ -236,10 +239,10 @@ export async function startRouter(
   const api = restProxy({
     subgraphUrls: new Map(subgraphs.map((s) => [s.name, s.url])),
     signer,
-    admit: async (req, res) => {
+    admit: async (req, res, limits) => {
       const clientIp = clientIpOf(req, settings.trustProxyHops);
       const identity = await authenticate(req, res, clientIp);
-      await rateLimits.charge(res, identity, clientIp, undefined);
+      await rateLimits.charge(res, identity, clientIp, limits === 'tracking' ? TRACKING_CALL : undefined);
       return identity;
     },
     log: logger,

@@ -13,6 +13,13 @@ export interface RateLimitSettings {
   orgQuery: RateLimitSpec | null;
   /** Mutations (and subscription starts) per organization. */
   orgMutation: RateLimitSpec | null;
+  /**
+   * Experiment-tracking calls (the MLflow REST API) per signed-in principal: training code logs
+   * metrics many times a second, far more often than people query.
+   */
+  tracking: RateLimitSpec | null;
+  /** Experiment-tracking calls per organization. */
+  orgTracking: RateLimitSpec | null;
   /** Any operation per client IP without credentials (and per IP for failed authentications). */
   anonymous: RateLimitSpec | null;
   /** The public auth mutations (logIn, signUp, refreshSession) per client IP. */
@@ -55,6 +62,8 @@ export const defaultSecuritySettings: SecuritySettings = {
     subscription: perMinute(60),
     orgQuery: perMinute(6000),
     orgMutation: perMinute(1200),
+    tracking: perMinute(12_000),
+    orgTracking: perMinute(60_000),
     anonymous: perMinute(300),
     auth: perMinute(20),
   },

@@ -26,16 +26,27 @@ export interface BenchPlatform {
   apiKey: string;
 }
 
+/** What else a benchmark may ask of the platform it starts. */
+export interface BenchPlatformOptions {
+  /** The API key's scopes (default: the datasets scopes). */
+  scopes?: string[];
+  /** A PostgreSQL database instead of the embedded one. */
+  databaseUrl?: string;
+  /** More settings of the platform. */
+  env?: Record<string, string>;
+}
+
 /**
- * Starts `node router/dist/src/all-in-one.js` on the embedded database, queue and bus, with its
- * blobs on `s3` or, without it, in its data directory; then signs up the first user with the
- * setup token, creates an organization and an API key with the datasets scopes.
+ * Starts `node router/dist/src/all-in-one.js` on the embedded database (or `options.databaseUrl`),
+ * queue and bus, with its blobs on `s3` or, without it, in its data directory; then signs up the
+ * first user with the setup token, creates an organization and an API key with `options.scopes`.
  */
 export async function startBenchPlatform(
   children: ChildProcesses,
   dir: string,
   name: string,
   s3: S3Settings | undefined,
+  options: BenchPlatformOptions = {},
 ): Promise<BenchPlatform> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -57,6 +68,8 @@ export async function startBenchPlatform(
       LOG_REQUESTS: 'false',
       // the validation job's scratch copy goes next to the other files of this run
       DATASETS_WORK_DIR: workDir,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
       ...(s3
         ? {
             S3_ENDPOINT: s3.endpoint,
@@ -70,11 +83,15 @@ export async function startBenchPlatform(
     logFile: join(dir, `${name}.log`),
   });
   await waitUntil(child, async () => (await fetch(`${url}/readyz`)).status === 200, 180_000, 200);
-  const apiKey = await createApiKey(url, readFileSync(join(dataDir, 'setup-token'), 'utf8').trim());
+  const apiKey = await createApiKey(
+    url,
+    readFileSync(join(dataDir, 'setup-token'), 'utf8').trim(),
+    options.scopes ?? ['datasets:read', 'datasets:write'],
+  );
   return { child, url, dataDir, internalSecret, apiKey };
 }
 
-async function createApiKey(url: string, setupToken: string): Promise<string> {
+async function createApiKey(url: string, setupToken: string, scopes: string[]): Promise<string> {
   const signUp = await graphql<{ signUp: { accessToken: string } }>(
     url,
     `
@@ -96,7 +113,7 @@ async function createApiKey(url: string, setupToken: string): Promise<string> {
   const created = await graphql<{ createApiKey: { secret: string } }>(
     url,
     'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }',
-    { input: { name: 'datasets bench', scopes: ['datasets:read', 'datasets:write'] } },
+    { input: { name: 'bench', scopes } },
     { ...user, 'x-aitip-org': 'bench' },
   );
   return created.createApiKey.secret;

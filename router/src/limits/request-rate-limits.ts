@@ -6,7 +6,8 @@ import { policyOf, type RateLimitSpec } from './rate-limit-spec.js';
 
 /** What the rate limits need to know about an operation. */
 export interface RateLimitedOperation {
-  type: 'query' | 'mutation' | 'subscription';
+  /** `tracking`: a call of the experiment-tracking REST API (MLflow's), with limits of its own. */
+  type: 'query' | 'mutation' | 'subscription' | 'tracking';
   authMutation: boolean;
 }
 
@@ -53,14 +54,19 @@ export class RequestRateLimits {
   private checksFor(identity: Identity, clientIp: string, operation: RateLimitedOperation): DescribedCheck[] {
     const checks: DescribedCheck[] = [];
     const kind = operation.type;
-    const plural = kind === 'query' ? 'queries' : `${kind}s`;
+    const plural = kind === 'query' ? 'queries' : kind === 'tracking' ? 'tracking calls' : `${kind}s`;
     if (identity.kind === 'user' || identity.kind === 'service') {
       const principal = identity.kind === 'user' ? `user:${identity.userId}` : `key:${identity.apiKeyId}`;
       const whom = identity.kind === 'user' ? 'this user' : 'this API key';
       this.add(checks, this.settings[kind], `${kind}:${principal}`, plural, whom);
       if (identity.orgId) {
-        const orgKind = kind === 'query' ? 'query' : 'mutation';
-        const spec = orgKind === 'query' ? this.settings.orgQuery : this.settings.orgMutation;
+        const orgKind = kind === 'query' || kind === 'tracking' ? kind : 'mutation';
+        const spec =
+          orgKind === 'query'
+            ? this.settings.orgQuery
+            : orgKind === 'tracking'
+              ? this.settings.orgTracking
+              : this.settings.orgMutation;
         this.add(checks, spec, `org-${orgKind}:${identity.orgId}`, plural, 'this organization');
       }
     } else {

@@ -1,30 +1,62 @@
-import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
+import { buildFederatedSchema, streamPubSub, type SubgraphDefinition } from '@aitip/kit';
 import { ExperimentsInitial20261126000000 } from '../migrations/20261126000000-initial.js';
 import { ExperimentsTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
-import { ExperimentEntity } from './experiments/experiment.entity.js';
+import { ExperimentsTracking20261126300000 } from '../migrations/20261126300000-tracking.js';
 import { experimentReference } from './experiments/experiment.reference.js';
 import { ExperimentResolver } from './experiments/experiment.resolver.js';
-import { ExperimentStore } from './experiments/experiment.store.js';
-import { RunEntity } from './runs/run.entity.js';
 import { runReference } from './runs/run.reference.js';
 import { RunResolver } from './runs/run.resolver.js';
-import { RunStore } from './runs/run.store.js';
+import { RunFieldsResolver } from './runs/run-fields.resolver.js';
+import { RunEventsResolver } from './runs/run-events.resolver.js';
+import { MetricResolver } from './metrics/metric.resolver.js';
+import { ArtifactResolver } from './artifacts/artifact.resolver.js';
+import { createTrackingService } from './tracking/service.js';
+import { mlflowRoutes } from './mlflow/routes.js';
+import { experimentsSettingsSchema } from './settings.js';
 
-/** The experiments subgraph: Experiment, Run (params, metrics, tags, artifacts) and MetricSeries. */
+/**
+ * The experiments subgraph: experiment tracking with an MLflow-compatible REST API — experiments,
+ * runs with params, tags, metric series and artifacts, search, comparison and live metrics.
+ */
 export const experimentsSubgraph: SubgraphDefinition = {
   name: 'experiments',
   defaultPort: 4105,
-  entities: [ExperimentEntity, RunEntity],
-  migrations: [ExperimentsInitial20261126000000, ExperimentsTenantIsolation20261126100000],
+  // every table is read and written with SQL in the stores; no typeorm entities
+  entities: [],
+  migrations: [
+    ExperimentsInitial20261126000000,
+    ExperimentsTenantIsolation20261126100000,
+    ExperimentsTracking20261126300000,
+  ],
+  settingsSchema: experimentsSettingsSchema,
   async schema(deps) {
-    const experimentStore = deps && new ExperimentStore(deps.db);
-    const runStore = deps && new RunStore(deps.db);
+    const tracking = deps && createTrackingService(deps);
     return buildFederatedSchema({
-      resolvers: [ExperimentResolver, RunResolver],
-      resolverInstances: experimentStore &&
-        runStore && [new ExperimentResolver(experimentStore), new RunResolver(runStore)],
-      referenceResolvers: experimentStore &&
-        runStore && { Experiment: experimentReference(experimentStore), Run: runReference(runStore) },
+      resolvers: [
+        ExperimentResolver,
+        RunResolver,
+        RunFieldsResolver,
+        RunEventsResolver,
+        MetricResolver,
+        ArtifactResolver,
+      ],
+      resolverInstances: tracking && [
+        new ExperimentResolver(tracking),
+        new RunResolver(tracking),
+        new RunFieldsResolver(tracking),
+        new RunEventsResolver(tracking),
+        new MetricResolver(tracking),
+        new ArtifactResolver(tracking),
+      ],
+      // runMetrics and runUpdated tail bus streams
+      buildOptions: { pubSub: streamPubSub(deps?.resources.bus) },
+      referenceResolvers: tracking && {
+        Experiment: experimentReference(tracking),
+        Run: runReference(tracking),
+      },
     });
+  },
+  routes(deps) {
+    return mlflowRoutes(createTrackingService(deps), deps.logger);
   },
 };

@@ -5,6 +5,7 @@ import { AuditPage } from '../audit/AuditPage';
 import { LogInPage } from '../auth/LogInPage';
 import { SignUpPage } from '../auth/SignUpPage';
 import { datasetsRouteFor } from '../datasets/routes';
+import { experimentsRouteFor } from '../experiments/routes';
 import { AcceptInvitationPage } from '../members/AcceptInvitationPage';
 import { MembersPage } from '../members/MembersPage';
 import { NewOrganizationPage } from '../organizations/NewOrganizationPage';
@@ -50,6 +51,8 @@ export function routeFor(path: string): ShellRoute {
   // Domains already built route their own paths; the rest of PLANNED_DOMAIN_PAGES are placeholders.
   const datasetsRoute = datasetsRouteFor(path);
   if (datasetsRoute) return datasetsRoute;
+  const experimentsRoute = experimentsRouteFor(path);
+  if (experimentsRoute) return experimentsRoute;
   const domain = PLANNED_DOMAIN_PAGES.find((page) => page.path === path);
   if (domain) return { title: domain.title, access: 'signed-in', render: () => <PlannedDomainPage domain={domain} /> };
   return { title: 'Page not found', access: 'public', render: () => <NotFoundPage pathname={path} /> };

@@ -1,6 +1,9 @@
-import { tenantReference } from '@aitip/kit';
-import type { RunStore } from './run.store.js';
+import { isUuid, tenantReference } from '@aitip/kit';
+import type { Tracking } from '../tracking/service.js';
+import { toRun } from './run.type.js';
 
 /** Resolves Run references for callers holding `experiments:read`, within their organization, one query per request. */
-export const runReference = (store: RunStore) =>
-  tenantReference('Run', 'experiments:read', (orgId, ids) => store.findByIds(orgId, ids));
+export const runReference = (tracking: Tracking) =>
+  tenantReference('Run', 'experiments:read', async (orgId, ids) =>
+    orgId && isUuid(orgId) ? (await tracking.runsByIds({ orgId, userId: null }, ids)).map(toRun) : [],
+  );

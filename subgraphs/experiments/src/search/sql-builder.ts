@@ -1,0 +1,29 @@
+/**
+ * Collects the `$n` parameters of one statement, so compiled filters never put user text into the
+ * SQL itself: every value goes in as a parameter, every cast is spelled out so PostgreSQL need not
+ * guess a parameter's type.
+ */
+export class SqlBuilder {
+  readonly params: unknown[] = [];
+
+  /** Adds `value`; returns its placeholder (`$3`, or `$3::float8` with a cast). */
+  param(value: unknown, cast?: string): string {
+    this.params.push(value);
+    return `$${this.params.length}${cast ? `::${cast}` : ''}`;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** True for a canonical (lower-case) UUID. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/**
+ * The values that can be UUIDs, lower-cased; others are dropped, since they can match no id (MLflow
+ * answers an unknown id with no rows, not an error).
+ */
+export function uuidsOnly(values: readonly string[]): string[] {
+  return values.map((v) => v.toLowerCase()).filter(isUuid);
+}

@@ -1,0 +1,274 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import {
+  createBlobStore,
+  createBus,
+  createLogger,
+  createRateLimiter,
+  handleLocalBlobRequest,
+  IDENTITY_HEADER,
+  LocalBlobStore,
+  MemoryQueue,
+  RabbitQueue,
+  scopesForRole,
+  signIdentity,
+  startSubgraph,
+  type Identity,
+  type PlatformResources,
+  type Queue,
+  type Role,
+  type RunningSubgraph,
+} from '@aitip/kit';
+import {
+  embeddedTestTarget,
+  postgresTestTarget,
+  subgraphCaller,
+  type GraphQLAnswer,
+} from '@aitip/kit/dist/src/testing/index.js';
+import { experimentsSubgraph } from '../src/subgraph.js';
+import { createTrackingService, type Tracking } from '../src/tracking/service.js';
+import type { Actor } from '../src/tracking/api.js';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const S3 = {
+  endpoint: process.env['S3_ENDPOINT'] ?? 'http://127.0.0.1:8080',
+  accessKey: process.env['S3_ACCESS_KEY'] ?? 'test:tester',
+  secretKey: process.env['S3_SECRET_KEY'] ?? 'testing',
+  region: process.env['S3_REGION'] ?? 'us-east-1',
+};
+
+/** `real`: PostgreSQL, Redis, RabbitMQ and the S3 server; `embedded`: PGlite, in-process bus and queue, local files. */
+export type Mode = 'real' | 'embedded';
+
+export type { GraphQLAnswer };
+
+/** A `/rest` answer: status, headers and the body as text and (when it is JSON) parsed. */
+export interface RestAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+export interface RestRequest {
+  /** A JSON value (sent as JSON), or raw bytes. */
+  body?: unknown;
+  /** Defaults to GET, or POST when there is a body. */
+  method?: string;
+  headers?: Record<string, string>;
+  /** The caller; an identity left out sends no identity header at all. */
+  identity?: Identity | null;
+}
+
+export interface ExperimentsHarness {
+  mode: Mode;
+  subgraph: RunningSubgraph;
+  resources: PlatformResources;
+  /** The tracking service on the subgraph's own database (for set-up and for calls GraphQL does not make). */
+  tracking: Tracking;
+  sign(identity: Identity): string;
+  /** GraphQL as the router calls it, as `identity`. */
+  call(query: string, variables?: Record<string, unknown>, identity?: Identity | null): Promise<GraphQLAnswer>;
+  /** Like call, but throws on any error and returns data. */
+  ok(query: string, variables?: Record<string, unknown>, identity?: Identity | null): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Calls a subgraph route: `path` is relative to `/rest`, e.g. `/2.0/mlflow/experiments/create`. */
+  rest(path: string, request?: RestRequest): Promise<RestAnswer>;
+  /** Subscribes as `identity` and collects events until `done` says so (or the stream errors). */
+  subscribe<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    identity: Identity,
+    done: (events: T[]) => boolean,
+  ): Promise<T[]>;
+  /** Every object key in blob storage under `prefix`. */
+  keys(prefix?: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Starts the experiments subgraph on fresh storage; `env` sets its settings (EXPERIMENTS_*). */
+export async function startExperiments(mode: Mode, env: Record<string, string> = {}): Promise<ExperimentsHarness> {
+  const logger = createLogger('experiments-test', (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent');
+  const database = mode === 'real' ? await postgresTestTarget('aitip_experiments') : await embeddedTestTarget();
+  const dataDir = mkdtempSync(join(tmpdir(), 'aitip-experiments-test-'));
+  const internalSecret = randomBytes(32).toString('hex');
+  const redisUrl = mode === 'real' ? REDIS_URL : undefined;
+  const bus = createBus({ redisUrl, logger });
+  const queue: Queue = mode === 'real' ? new RabbitQueue({ url: AMQP_URL, logger }) : new MemoryQueue(logger);
+  const rateLimiter = createRateLimiter({ redisUrl, logger });
+  // local presigned URLs are served by the router in the platform; here by a small server of our own
+  let blobServer: Server | undefined;
+  let publicBaseUrl = 'http://unused.invalid';
+  if (mode === 'embedded') {
+    blobServer = createServer((req, res) => {
+      void handleLocalBlobRequest(blob as LocalBlobStore, req, res).then((handled) => {
+        if (!handled) res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => blobServer!.listen(0, '127.0.0.1', resolve));
+    publicBaseUrl = `http://127.0.0.1:${(blobServer.address() as AddressInfo).port}`;
+  }
+  const blob = createBlobStore({
+    ...(mode === 'real' ? { s3: { ...S3, bucket: `aitip-experiments-test-${randomUUID().slice(0, 8)}` } } : {}),
+    localDir: join(dataDir, 'blobs'),
+    publicBaseUrl,
+    signingSecret: internalSecret,
+    logger,
+  });
+  await blob.ensureReady();
+  const resources: PlatformResources = {
+    database: database.target,
+    bus,
+    queue,
+    blob,
+    rateLimiter,
+    keys: { tokenSecret: randomBytes(32).toString('hex'), masterKey: randomBytes(32).toString('hex') },
+    modes: {
+      database: mode === 'real' ? 'postgres' : 'embedded',
+      bus: redisUrl ? 'redis' : 'memory',
+      queue: mode === 'real' ? 'rabbitmq' : 'memory',
+      blob: mode === 'real' ? 's3' : 'local',
+    },
+    async close() {
+      await queue.close();
+      await bus.close();
+      await rateLimiter.close();
+    },
+  };
+  const subgraph = await startSubgraph(experimentsSubgraph, resources, { port: 0, internalSecret, logger, env });
+  const tracking = createTrackingService({ db: subgraph.db, resources, logger, settings: env });
+  const { call, ok } = subgraphCaller(subgraph.url, internalSecret);
+  const base = subgraph.url.replace(/\/graphql$/, '');
+  const sign = (identity: Identity) => signIdentity(identity, internalSecret);
+
+  return {
+    mode,
+    subgraph,
+    resources,
+    tracking,
+    sign,
+    call,
+    ok,
+    async rest(path, request = {}) {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.identity) headers[IDENTITY_HEADER] = sign(request.identity);
+      let body: Buffer | string | undefined;
+      if (Buffer.isBuffer(request.body) || typeof request.body === 'string') body = request.body;
+      else if (request.body !== undefined) {
+        body = JSON.stringify(request.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${base}/rest${path}`, {
+        method: request.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        body,
+      });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+    async subscribe<T>(
+      query: string,
+      variables: Record<string, unknown>,
+      identity: Identity,
+      done: (events: T[]) => boolean,
+    ): Promise<T[]> {
+      const client = createClient({
+        url: subgraph.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { [IDENTITY_HEADER]: sign(identity) },
+        retryAttempts: 0,
+      });
+      const events: T[] = [];
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const stop = client.subscribe<Record<string, T>>(
+            { query, variables },
+            {
+              next: (event) => {
+                if (event.errors) return reject(new Error(JSON.stringify(event.errors)));
+                events.push(Object.values(event.data!)[0]!);
+                if (done(events)) {
+                  stop();
+                  resolve();
+                }
+              },
+              error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
+              complete: () => resolve(),
+            },
+          );
+        });
+      } finally {
+        await client.dispose();
+      }
+      return events;
+    },
+    async keys(prefix = '') {
+      const keys: string[] = [];
+      for await (const item of blob.list(prefix)) keys.push(item.key);
+      return keys;
+    },
+    async close() {
+      await subgraph.close();
+      if (mode === 'real') await blob.deletePrefix('').catch(() => undefined);
+      await resources.close();
+      await database.close();
+      await new Promise<void>((resolve) => (blobServer ? blobServer.close(() => resolve()) : resolve()));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A signed-in user acting in `orgId` with `role`, as the router forwards it. */
+export function member(orgId: string, role: Role = 'member'): Identity {
+  return {
+    kind: 'user',
+    userId: randomUUID(),
+    sessionId: randomUUID(),
+    orgId,
+    roles: [role],
+    scopes: [...scopesForRole(role)],
+  };
+}
+
+/** The tracking service's caller for `identity`. */
+export function actorOf(identity: Identity): Actor {
+  return { orgId: identity.orgId!, userId: identity.userId ?? null };
+}
+
+/** Creates an experiment through GraphQL; returns its id. */
+export async function createExperiment(
+  h: ExperimentsHarness,
+  who: Identity,
+  name = `exp-${randomUUID().slice(0, 8)}`,
+): Promise<string> {
+  const data = await h.ok(`mutation($n: String!) { createExperiment(name: $n) { id } }`, { n: name }, who);
+  return data['createExperiment'].id as string;
+}
+
+/** Creates a run through GraphQL; returns its id. */
+export async function createRun(
+  h: ExperimentsHarness,
+  who: Identity,
+  experimentId: string,
+  name?: string,
+): Promise<string> {
+  const data = await h.ok(
+    `mutation($e: ID!, $n: String) { createRun(experimentId: $e, name: $n) { id } }`,
+    { e: experimentId, n: name ?? null },
+    who,
+  );
+  return data['createRun'].id as string;
+}

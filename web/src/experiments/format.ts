@@ -1,0 +1,47 @@
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** A timestamp in the user's locale; a dash for none. */
+export function formatTime(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/** How long a run took (or has been running): 4 s, 12 min 5 s, 3 h 20 min. */
+export function formatDuration(startIso: string | null, endIso: string | null, now = Date.now()): string {
+  if (!startIso) return '—';
+  const end = endIso ? Date.parse(endIso) : now;
+  const seconds = Math.max(0, Math.round((end - Date.parse(startIso)) / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** A metric value with at most five significant digits; NaN and infinities spelled out. */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9)) return value.toExponential(4);
+  return String(Number(value.toPrecision(5)));
+}
+
+/** A byte count for people: 1.5 MiB, 820 B; a dash for none. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** A run's name, or the start of its id when it has none. */
+export function runLabel(run: { id: string; name: string | null }): string {
+  return run.name || run.id.slice(0, 8);
+}
