@@ -8,6 +8,9 @@
 // Needs `npm run build` first (router/dist and web/dist). It always starts its own platform: the
 // first sign-up needs the one-time setup token of a new instance.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
   UI_TIMEOUT_MS,
@@ -456,6 +459,85 @@ test('the compare view overlays metric charts and highlights the params that dif
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(foreign(), []);
   } finally {
+    await context.close();
+  }
+});
+
+test('the MLflow example script logs a run the web UI shows, its chart growing while the script runs', async () => {
+  assert.ok(platform);
+  const { page, context, pageErrors, foreign, api } = await signedInPage();
+  let script;
+  try {
+    const { createApiKey } = await api(
+      `mutation Key($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+      { input: { name: 'mlflow script', scopes: ['experiments:read', 'experiments:write'] } },
+    );
+    // the example as a user runs it: python3, the standard library, MLflow's environment variables
+    script = spawn('python3', [fileURLToPath(new URL('../../examples/mlflow-rest/log_run.py', import.meta.url))], {
+      env: {
+        ...process.env,
+        MLFLOW_TRACKING_URI: platform.baseUrl,
+        MLFLOW_TRACKING_TOKEN: createApiKey.secret,
+        MLFLOW_EXPERIMENT_NAME: 'mlflow-script',
+        EPOCHS: '40',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    script.stdout.on('data', (chunk) => (output += chunk));
+    script.stderr.on('data', (chunk) => (output += chunk));
+    const exited = once(script, 'exit');
+    let running = true;
+    void exited.then(() => (running = false));
+
+    // the run, as soon as the script has made it
+    let runId;
+    for (let tries = 0; !runId && tries < 300; tries += 1) {
+      const { experimentByName } = await api(`query Find($name: String!) { experimentByName(name: $name) { id } }`, {
+        name: 'mlflow-script',
+      });
+      if (experimentByName) {
+        const { searchRuns } = await api(
+          `query Runs($ids: [ID!]!) { searchRuns(experimentIds: $ids) { items { id } } }`,
+          {
+            ids: [experimentByName.id],
+          },
+        );
+        runId = searchRuns.items[0]?.id;
+      }
+      if (!runId) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(runId, `the script made no run: ${output}`);
+
+    await page.goto(`${platform.baseUrl}/experiments/runs/${runId}`);
+    const chart = page.getByRole('figure', { name: 'Chart of loss' });
+    await chart.waitFor({ timeout: UI_TIMEOUT_MS });
+    const pointsShown = async () => {
+      const caption = await chart.getByText(/ · \d+ points?$/).innerText();
+      return Number(/ · (\d+) points?$/.exec(caption)?.[1]);
+    };
+    const first = await pointsShown();
+    // new epochs reach the open page without a reload, while the script is still logging
+    let later = first;
+    while (later <= first && running) {
+      await page.waitForTimeout(200);
+      later = await pointsShown();
+    }
+    assert.ok(later > first, `the chart stayed at ${first} points until the script ended`);
+    assert.ok(running, 'the chart grew while the script ran');
+
+    const [code] = await exited;
+    assert.equal(code, 0, output);
+    await chart.getByText(/· 40 points$/).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('definition').first().getByText('finished').waitFor({ timeout: UI_TIMEOUT_MS });
+    await page
+      .getByRole('table', { name: 'Artifacts' })
+      .getByRole('link', { name: 'Download summary.json' })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(foreign(), []);
+  } finally {
+    script?.kill();
     await context.close();
   }
 });

@@ -91,7 +91,8 @@ export async function startBenchPlatform(
   return { child, url, dataDir, internalSecret, apiKey };
 }
 
-async function createApiKey(url: string, setupToken: string, scopes: string[]): Promise<string> {
+/** Signs up the first user with the setup token, creates an organization and an API key with `scopes`. */
+export async function createApiKey(url: string, setupToken: string, scopes: string[]): Promise<string> {
   const signUp = await graphql<{ signUp: { accessToken: string } }>(
     url,
     `

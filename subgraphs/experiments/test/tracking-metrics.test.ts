@@ -84,6 +84,14 @@ for (const mode of ['real', 'embedded'] as Mode[]) {
         } while (token);
         assert.deepEqual(paged, all.items, `pages of ${size}`);
       }
+      // every character a key may hold survives the trip into the batch's arrays
+      const odd = 'val loss/top-1: é.x_y';
+      await h.tracking.logBatch(actor, runId, { metrics: [{ key: odd, step: 5, timestamp: T0, value: -1.5e-7 }] });
+      const oddHistory = await h.tracking.getMetricHistory(actor, runId, odd, {});
+      assert.deepEqual(
+        oddHistory.items.map((p) => [p.step, p.value]),
+        [[5, -1.5e-7]],
+      );
       const bad = await h.tracking
         .getMetricHistory(actor, runId, 'acc', { maxResults: 2, pageToken: 'not-a-token' })
         .catch((err: Error & { extensions?: Record<string, unknown> }) => err);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { ErrorAlert } from '../graphql/ErrorAlert';
 import { formatBytes } from './format';
@@ -8,10 +8,23 @@ function baseName(path: string): string {
   return path.split('/').filter(Boolean).at(-1) ?? path;
 }
 
-/** A run's artifacts one folder at a time: folders open in place, files download from storage. */
-export function ArtifactsBrowser({ runId }: { runId: string }) {
+/**
+ * A run's artifacts one folder at a time: folders open in place, files download from storage. A
+ * change of `refreshKey` (the run's status, live) lists them again: scripts log artifacts last.
+ */
+export function ArtifactsBrowser({ runId, refreshKey }: { runId: string; refreshKey?: string }) {
   const [path, setPath] = useState('');
-  const [result] = useQuery({ query: RUN_ARTIFACTS, variables: { id: runId, path }, requestPolicy: 'network-only' });
+  const [result, reexecute] = useQuery({
+    query: RUN_ARTIFACTS,
+    variables: { id: runId, path },
+    requestPolicy: 'network-only',
+  });
+  const seenKey = useRef(refreshKey);
+  useEffect(() => {
+    if (seenKey.current === refreshKey) return;
+    seenKey.current = refreshKey;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [refreshKey, reexecute]);
   const entries = result.data?.run?.artifacts ?? [];
   const segments = path.split('/').filter(Boolean);
   const sorted = [...entries].sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path));

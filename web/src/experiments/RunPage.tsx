@@ -193,7 +193,7 @@ export function RunPage({ runId }: { runId: string }) {
               </table>
             </>
           )}
-          <ArtifactsBrowser runId={run.id} />
+          <ArtifactsBrowser runId={run.id} refreshKey={shown.status} />
         </>
       )}
     </section>

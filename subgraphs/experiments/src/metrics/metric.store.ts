@@ -91,24 +91,26 @@ export interface HistoryPosition {
 export const metricStore = {
   async append(m: EntityManager, orgId: string, runId: string, metrics: readonly MetricInput[]): Promise<void> {
     if (metrics.length === 0) return;
-    const keys = new Array<string>(metrics.length);
-    const steps = new Array<number>(metrics.length);
-    const values = new Array<number>(metrics.length);
-    const times = new Array<number>(metrics.length);
-    metrics.forEach((metric, i) => {
-      keys[i] = metric.key;
-      steps[i] = metric.step;
-      values[i] = metric.value;
-      times[i] = metric.timestamp;
-    });
+    // the four point arrays go as array literals built here: pg's own array serialization costs
+    // about a tenth of the whole log-batch call on 1,000 points
+    let keys = '';
+    let steps = '';
+    let values = '';
+    let times = '';
+    for (const metric of metrics) {
+      keys += (keys ? ',' : '') + arrayText(metric.key);
+      steps += (steps ? ',' : '') + String(metric.step);
+      values += (values ? ',' : '') + String(floatText(metric.value));
+      times += (times ? ',' : '') + String(metric.timestamp);
+    }
     const summaries = summarize(metrics);
     await m.query(INSERT_BATCH, [
       orgId,
       runId,
-      keys,
-      steps,
-      values.map(floatText),
-      times,
+      `{${keys}}`,
+      `{${steps}}`,
+      `{${values}}`,
+      `{${times}}`,
       summaries.map(([key]) => key),
       summaries.map(([, s]) => s.latest.step),
       summaries.map(([, s]) => floatText(s.latest.value)),
@@ -175,6 +177,11 @@ export const metricStore = {
     });
   },
 };
+
+/** A text element of a PostgreSQL array literal: always quoted, with `"` and `\\` escaped. */
+function arrayText(text: string): string {
+  return `"${text.replace(/["\\]/g, '\\$&')}"`;
+}
 
 /** NaN and ±Infinity as PostgreSQL spells them in a float8 array literal. */
 function floatText(value: number): number | string {
