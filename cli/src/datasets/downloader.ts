@@ -1,21 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import type { ApiClient } from '../api-client.js';
 import { UsageError } from '../errors.js';
 import { versionFiles, type DownloadableFile } from './api.js';
 import { isInside } from './local-files.js';
 import { ByteProgress } from './progress.js';
-import { InterruptedError, TransferError, downloadFile, pause, runPool } from './transfer.js';
+import { downloadAll } from './transfer.js';
 
 /** How a download went. */
 export interface DownloadOutcome {
   directory: string;
   files: Array<{ path: string; target: string; sizeBytes: number; sha256: string; skipped: boolean }>;
 }
-
-const FILE_ATTEMPTS = 4;
 
 /** Where a version's file goes under `directory`; a UsageError for a path that would leave it. */
 export function targetOf(directory: string, path: string): string {
@@ -71,61 +69,19 @@ export async function downloadVersion(
   const total = planned.reduce((n, p) => n + p.file.sizeBytes, 0);
   const done = total - todo.reduce((n, p) => n + p.file.sizeBytes, 0);
   const bar = new ByteProgress('Downloading', total, done);
-  let refreshed: Promise<void> | undefined;
-  const freshUrl = async (path: string): Promise<string> => {
-    const url = files.find((f) => f.path === path)?.downloadUrl;
-    if (!url) throw new UsageError(`The platform gave no download URL for ${path}; the version may be deleted.`);
-    return url;
-  };
-  try {
-    await runPool(
-      todo,
-      concurrency,
-      async ({ file, target }, poolSignal) => {
-        await mkdir(dirname(target), { recursive: true });
-        for (let attempt = 1; ; attempt++) {
-          let counted = 0;
-          try {
-            await downloadFile(
-              await freshUrl(file.path),
-              target,
-              { size: file.sizeBytes, sha256: file.sha256 },
-              (n) => {
-                counted += n;
-                bar.add(n);
-              },
-              poolSignal,
-            );
-            return;
-          } catch (err) {
-            bar.add(-counted);
-            if (poolSignal.aborted) throw err;
-            if (err instanceof TransferError && err.status === 403 && attempt === 1) {
-              // expired URLs: one fresh set for every file
-              refreshed ??= versionFiles(client, versionId).then((fresh) => void (files = fresh));
-              await refreshed;
-              continue;
-            }
-            const retryable = !(err instanceof TransferError) || err.retryable;
-            if (!retryable || attempt >= FILE_ATTEMPTS) {
-              throw new Error(
-                `Could not download ${file.path}: ${(err as Error).message}. Run the same command again; ` +
-                  'files already downloaded are kept.',
-              );
-            }
-            await pause(500 * 2 ** (attempt - 1), poolSignal);
-          }
-        }
-      },
-      signal,
-    );
-  } catch (err) {
-    bar.stop();
-    if (signal.aborted) {
-      throw new InterruptedError('Interrupted. Run the same command again; files already downloaded are kept.');
-    }
-    throw err;
-  }
-  bar.finish();
+  await downloadAll(todo, {
+    concurrency,
+    signal,
+    bar,
+    pathOf: (file) => file.path,
+    urlOf: (file) => {
+      const url = files.find((f) => f.path === file.path)?.downloadUrl;
+      if (!url) throw new UsageError(`The platform gave no download URL for ${file.path}; the version may be deleted.`);
+      return url;
+    },
+    expected: (file) => ({ size: file.sizeBytes, sha256: file.sha256 }),
+    refresh: () => versionFiles(client, versionId).then((fresh) => void (files = fresh)),
+    rerunHint: 'files already downloaded are kept',
+  });
   return outcome;
 }

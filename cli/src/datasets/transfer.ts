@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { dirname } from 'node:path';
+import type { ByteProgress } from './progress.js';
 
 /** A transfer the storage answered with an HTTP error status. */
 export class TransferError extends Error {
@@ -83,6 +85,12 @@ export function putFileRange(
   });
 }
 
+/** What the API says of a file: its size (null when unknown) and, for dataset files, its sha256. */
+export interface ExpectedFile {
+  size: number | null;
+  sha256?: string;
+}
+
 /**
  * GETs a presigned URL into `target`, through a temporary file beside it renamed into place only
  * when the size and sha256 match what the API said. `onBytes` hears of each chunk received.
@@ -90,7 +98,7 @@ export function putFileRange(
 export async function downloadFile(
   url: string,
   target: string,
-  expected: { size: number; sha256: string },
+  expected: ExpectedFile,
   onBytes: (bytes: number) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -116,10 +124,10 @@ export async function downloadFile(
   try {
     await pipeline(res, measure, createWriteStream(partial), { signal });
     const sha256 = hash.digest('hex');
-    if (size !== expected.size || sha256 !== expected.sha256) {
+    if ((expected.size !== null && size !== expected.size) || (expected.sha256 && sha256 !== expected.sha256)) {
       throw new TransferError(
-        `the downloaded bytes do not match the version (${size} bytes with sha256 ${sha256}, ` +
-          `expected ${expected.size} bytes with sha256 ${expected.sha256})`,
+        `the downloaded bytes do not match what the platform lists (${size} bytes with sha256 ${sha256}, ` +
+          `expected ${expected.size ?? 'any number of'} bytes${expected.sha256 ? ` with sha256 ${expected.sha256}` : ''})`,
         502,
       );
     }
@@ -177,4 +185,71 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Attempts per file before a download gives up. */
+const FILE_ATTEMPTS = 4;
+
+/** How `downloadAll` finds each file's URL and what to expect of it. */
+export interface DownloadAllOptions<F> {
+  concurrency: number;
+  signal: AbortSignal;
+  bar: ByteProgress;
+  pathOf(file: F): string;
+  /** The file's presigned URL as last listed. */
+  urlOf(file: F): string;
+  expected(file: F): ExpectedFile;
+  /** Lists the files again for fresh URLs: called once, on the first 403 (the URLs expired). */
+  refresh(): Promise<void>;
+  /** Said after "Run the same command again" on a failure or an interruption. */
+  rerunHint?: string;
+}
+
+/**
+ * Downloads each file to its target, `concurrency` at a time, with progress on `bar`: a failed
+ * transfer is tried again with back-off while the storage says it may work, and expired URLs are
+ * listed afresh once.
+ */
+export async function downloadAll<F>(items: ReadonlyArray<{ file: F; target: string }>, o: DownloadAllOptions<F>) {
+  const again = `Run the same command again${o.rerunHint ? `; ${o.rerunHint}` : ''}.`;
+  let refreshed: Promise<void> | undefined;
+  try {
+    await runPool(
+      items,
+      o.concurrency,
+      async ({ file, target }, poolSignal) => {
+        await mkdir(dirname(target), { recursive: true });
+        for (let attempt = 1; ; attempt++) {
+          let counted = 0;
+          try {
+            const onBytes = (n: number) => {
+              counted += n;
+              o.bar.add(n);
+            };
+            await downloadFile(o.urlOf(file), target, o.expected(file), onBytes, poolSignal);
+            return;
+          } catch (err) {
+            o.bar.add(-counted);
+            if (poolSignal.aborted) throw err;
+            if (err instanceof TransferError && err.status === 403 && attempt === 1) {
+              refreshed ??= o.refresh();
+              await refreshed;
+              continue;
+            }
+            const retryable = !(err instanceof TransferError) || err.retryable;
+            if (!retryable || attempt >= FILE_ATTEMPTS) {
+              throw new Error(`Could not download ${o.pathOf(file)}: ${(err as Error).message}. ${again}`);
+            }
+            await pause(500 * 2 ** (attempt - 1), poolSignal);
+          }
+        }
+      },
+      o.signal,
+    );
+  } catch (err) {
+    o.bar.stop();
+    if (o.signal.aborted) throw new InterruptedError(`Interrupted. ${again}`);
+    throw err;
+  }
+  o.bar.finish();
 }

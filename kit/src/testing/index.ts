@@ -1,11 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createBlobStore, type BlobStore } from '../blob/index.js';
+import { LocalBlobStore } from '../blob/local.js';
+import { handleLocalBlobRequest } from '../blob/local-http.js';
+import { createBus } from '../bus/index.js';
 import { EmbeddedPostgres } from '../db/embedded.js';
 import type { DatabaseTarget } from '../db/data-source.js';
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../identity.js';
+import type { Logger } from '../log.js';
+import type { PlatformResources } from '../platform.js';
+import { MemoryQueue } from '../queue/memory.js';
+import { RabbitQueue } from '../queue/rabbitmq.js';
+import type { Queue } from '../queue/index.js';
+import { createRateLimiter } from '../rate-limit/index.js';
 
 /** The PostgreSQL server tests run against (the machine's, unless TEST_DATABASE_URL says otherwise). */
 export const testPostgresUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -98,4 +110,103 @@ export function subgraphCaller(url: string, internalSecret: string) {
     return answer.data!;
   };
   return { call, ok };
+}
+
+/** `real`: PostgreSQL, Redis, RabbitMQ and the S3 server; `embedded`: PGlite, in-process bus and queue, local files. */
+export type TestMode = 'real' | 'embedded';
+
+/** The S3 server of the test services (Swift with s3api), unless S3_* say otherwise. */
+export const testS3 = {
+  endpoint: process.env['S3_ENDPOINT'] ?? 'http://127.0.0.1:8080',
+  accessKey: process.env['S3_ACCESS_KEY'] ?? 'test:tester',
+  secretKey: process.env['S3_SECRET_KEY'] ?? 'testing',
+  region: process.env['S3_REGION'] ?? 'us-east-1',
+};
+
+const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const TEST_AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** What a subgraph's test harness runs on: every platform resource, fresh, and how to remove them. */
+export interface TestResources {
+  resources: PlatformResources;
+  blob: BlobStore;
+  /** A fresh folder for the test's files (the local blob store lives in it). */
+  dataDir: string;
+  internalSecret: string;
+  /** Every object key in blob storage under `prefix`. */
+  keys(prefix?: string): Promise<string[]>;
+  /** Empties the S3 bucket, closes the resources, drops the database, removes `dataDir`. */
+  close(): Promise<void>;
+}
+
+/**
+ * Fresh platform resources for one test file: in `real` mode a new PostgreSQL database, Redis,
+ * RabbitMQ and a new bucket on the S3 server; in `embedded` mode PGlite, the in-process bus and
+ * queue and a local blob store, whose presigned URLs a small server of its own answers (the
+ * router does in the platform). `name` prefixes the database, bucket and folder.
+ */
+export async function startTestResources(mode: TestMode, name: string, logger: Logger): Promise<TestResources> {
+  const database = mode === 'real' ? await postgresTestTarget(`aitip_${name}`) : await embeddedTestTarget();
+  const dataDir = mkdtempSync(join(tmpdir(), `aitip-${name}-test-`));
+  const internalSecret = randomBytes(32).toString('hex');
+  const redisUrl = mode === 'real' ? TEST_REDIS_URL : undefined;
+  const bus = createBus({ redisUrl, logger });
+  const queue: Queue = mode === 'real' ? new RabbitQueue({ url: TEST_AMQP_URL, logger }) : new MemoryQueue(logger);
+  const rateLimiter = createRateLimiter({ redisUrl, logger });
+  let blobServer: Server | undefined;
+  let publicBaseUrl = 'http://unused.invalid';
+  if (mode === 'embedded') {
+    blobServer = createServer((req, res) => {
+      void handleLocalBlobRequest(blob as LocalBlobStore, req, res).then((handled) => {
+        if (!handled) res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => blobServer!.listen(0, '127.0.0.1', resolve));
+    publicBaseUrl = `http://127.0.0.1:${(blobServer.address() as AddressInfo).port}`;
+  }
+  const blob = createBlobStore({
+    ...(mode === 'real' ? { s3: { ...testS3, bucket: `aitip-${name}-test-${randomUUID().slice(0, 8)}` } } : {}),
+    localDir: join(dataDir, 'blobs'),
+    publicBaseUrl,
+    signingSecret: internalSecret,
+    logger,
+  });
+  await blob.ensureReady();
+  const resources: PlatformResources = {
+    database: database.target,
+    bus,
+    queue,
+    blob,
+    rateLimiter,
+    keys: { tokenSecret: randomBytes(32).toString('hex'), masterKey: randomBytes(32).toString('hex') },
+    modes: {
+      database: mode === 'real' ? 'postgres' : 'embedded',
+      bus: redisUrl ? 'redis' : 'memory',
+      queue: mode === 'real' ? 'rabbitmq' : 'memory',
+      blob: mode === 'real' ? 's3' : 'local',
+    },
+    async close() {
+      await queue.close();
+      await bus.close();
+      await rateLimiter.close();
+    },
+  };
+  return {
+    resources,
+    blob,
+    dataDir,
+    internalSecret,
+    async keys(prefix = '') {
+      const keys: string[] = [];
+      for await (const item of blob.list(prefix)) keys.push(item.key);
+      return keys;
+    },
+    async close() {
+      if (mode === 'real') await blob.deletePrefix('').catch(() => undefined);
+      await resources.close();
+      await database.close();
+      await new Promise<void>((resolve) => (blobServer ? blobServer.close(() => resolve()) : resolve()));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

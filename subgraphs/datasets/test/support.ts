@@ -1,46 +1,27 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
 import {
-  createBlobStore,
-  createBus,
   createLogger,
-  createRateLimiter,
-  handleLocalBlobRequest,
-  LocalBlobStore,
-  MemoryQueue,
-  RabbitQueue,
   scopesForRole,
   signIdentity,
   startSubgraph,
   type Identity,
   type PlatformResources,
-  type Queue,
   type Role,
   type RunningSubgraph,
 } from '@aitip/kit';
 import {
-  embeddedTestTarget,
-  postgresTestTarget,
+  startTestResources,
   subgraphCaller,
+  testS3,
   type GraphQLAnswer,
+  type TestMode,
 } from '@aitip/kit/dist/src/testing/index.js';
 import { datasetsSubgraph } from '../src/subgraph.js';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-export const S3 = {
-  endpoint: process.env['S3_ENDPOINT'] ?? 'http://127.0.0.1:8080',
-  accessKey: process.env['S3_ACCESS_KEY'] ?? 'test:tester',
-  secretKey: process.env['S3_SECRET_KEY'] ?? 'testing',
-  region: process.env['S3_REGION'] ?? 'us-east-1',
-};
+export const S3 = testS3;
 
 /** `real`: PostgreSQL, Redis, RabbitMQ and the S3 server; `embedded`: PGlite, in-process bus and queue, local files. */
-export type Mode = 'real' | 'embedded';
+export type Mode = TestMode;
 
 export type { GraphQLAnswer };
 
@@ -59,57 +40,13 @@ export interface DatasetsHarness {
 /** Starts the datasets subgraph on fresh storage; `env` sets its settings (DATASETS_*). */
 export async function startDatasets(mode: Mode, env: Record<string, string> = {}): Promise<DatasetsHarness> {
   const logger = createLogger('datasets-test', (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent');
-  const database = mode === 'real' ? await postgresTestTarget('aitip_datasets') : await embeddedTestTarget();
-  const dataDir = mkdtempSync(join(tmpdir(), 'aitip-datasets-test-'));
-  const internalSecret = randomBytes(32).toString('hex');
-  const redisUrl = mode === 'real' ? REDIS_URL : undefined;
-  const bus = createBus({ redisUrl, logger });
-  const queue: Queue = mode === 'real' ? new RabbitQueue({ url: AMQP_URL, logger }) : new MemoryQueue(logger);
-  const rateLimiter = createRateLimiter({ redisUrl, logger });
-  // local presigned URLs are served by the router in the platform; here by a small server of our own
-  let blobServer: Server | undefined;
-  let publicBaseUrl = 'http://unused.invalid';
-  if (mode === 'embedded') {
-    blobServer = createServer((req, res) => {
-      void handleLocalBlobRequest(blob as LocalBlobStore, req, res).then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      });
-    });
-    await new Promise<void>((resolve) => blobServer!.listen(0, '127.0.0.1', resolve));
-    publicBaseUrl = `http://127.0.0.1:${(blobServer.address() as AddressInfo).port}`;
-  }
-  const blob = createBlobStore({
-    ...(mode === 'real' ? { s3: { ...S3, bucket: `aitip-datasets-test-${randomUUID().slice(0, 8)}` } } : {}),
-    localDir: join(dataDir, 'blobs'),
-    publicBaseUrl,
-    signingSecret: internalSecret,
-    logger,
-  });
-  await blob.ensureReady();
-  const resources: PlatformResources = {
-    database: database.target,
-    bus,
-    queue,
-    blob,
-    rateLimiter,
-    keys: { tokenSecret: randomBytes(32).toString('hex'), masterKey: randomBytes(32).toString('hex') },
-    modes: {
-      database: mode === 'real' ? 'postgres' : 'embedded',
-      bus: redisUrl ? 'redis' : 'memory',
-      queue: mode === 'real' ? 'rabbitmq' : 'memory',
-      blob: mode === 'real' ? 's3' : 'local',
-    },
-    async close() {
-      await queue.close();
-      await bus.close();
-      await rateLimiter.close();
-    },
-  };
+  const test = await startTestResources(mode, 'datasets', logger);
+  const { resources, internalSecret } = test;
   const subgraph = await startSubgraph(datasetsSubgraph, resources, {
     port: 0,
     internalSecret,
     logger,
-    env: { DATASETS_WORK_DIR: dataDir, ...env },
+    env: { DATASETS_WORK_DIR: test.dataDir, ...env },
   });
   const { call, ok } = subgraphCaller(subgraph.url, internalSecret);
   return {
@@ -119,18 +56,10 @@ export async function startDatasets(mode: Mode, env: Record<string, string> = {}
     sign: (identity) => signIdentity(identity, internalSecret),
     call,
     ok,
-    async keys(prefix = '') {
-      const keys: string[] = [];
-      for await (const item of blob.list(prefix)) keys.push(item.key);
-      return keys;
-    },
+    keys: test.keys,
     async close() {
       await subgraph.close();
-      if (mode === 'real') await blob.deletePrefix('').catch(() => undefined);
-      await resources.close();
-      await database.close();
-      await new Promise<void>((resolve) => (blobServer ? blobServer.close(() => resolve()) : resolve()));
-      rmSync(dataDir, { recursive: true, force: true });
+      await test.close();
     },
   };
 }

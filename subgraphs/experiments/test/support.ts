@@ -1,51 +1,32 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
-  createBlobStore,
-  createBus,
   createLogger,
-  createRateLimiter,
-  handleLocalBlobRequest,
   IDENTITY_HEADER,
-  LocalBlobStore,
-  MemoryQueue,
-  RabbitQueue,
   scopesForRole,
   signIdentity,
   startSubgraph,
   type Identity,
   type PlatformResources,
-  type Queue,
   type Role,
   type RunningSubgraph,
 } from '@aitip/kit';
 import {
-  embeddedTestTarget,
-  postgresTestTarget,
+  startTestResources,
   subgraphCaller,
+  testS3,
   type GraphQLAnswer,
+  type TestMode,
 } from '@aitip/kit/dist/src/testing/index.js';
 import { experimentsSubgraph } from '../src/subgraph.js';
 import { createTrackingService, type Tracking } from '../src/tracking/service.js';
 import type { Actor } from '../src/tracking/api.js';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-export const S3 = {
-  endpoint: process.env['S3_ENDPOINT'] ?? 'http://127.0.0.1:8080',
-  accessKey: process.env['S3_ACCESS_KEY'] ?? 'test:tester',
-  secretKey: process.env['S3_SECRET_KEY'] ?? 'testing',
-  region: process.env['S3_REGION'] ?? 'us-east-1',
-};
+export const S3 = testS3;
 
 /** `real`: PostgreSQL, Redis, RabbitMQ and the S3 server; `embedded`: PGlite, in-process bus and queue, local files. */
-export type Mode = 'real' | 'embedded';
+export type Mode = TestMode;
 
 export type { GraphQLAnswer };
 
@@ -96,52 +77,8 @@ export interface ExperimentsHarness {
 /** Starts the experiments subgraph on fresh storage; `env` sets its settings (EXPERIMENTS_*). */
 export async function startExperiments(mode: Mode, env: Record<string, string> = {}): Promise<ExperimentsHarness> {
   const logger = createLogger('experiments-test', (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent');
-  const database = mode === 'real' ? await postgresTestTarget('aitip_experiments') : await embeddedTestTarget();
-  const dataDir = mkdtempSync(join(tmpdir(), 'aitip-experiments-test-'));
-  const internalSecret = randomBytes(32).toString('hex');
-  const redisUrl = mode === 'real' ? REDIS_URL : undefined;
-  const bus = createBus({ redisUrl, logger });
-  const queue: Queue = mode === 'real' ? new RabbitQueue({ url: AMQP_URL, logger }) : new MemoryQueue(logger);
-  const rateLimiter = createRateLimiter({ redisUrl, logger });
-  // local presigned URLs are served by the router in the platform; here by a small server of our own
-  let blobServer: Server | undefined;
-  let publicBaseUrl = 'http://unused.invalid';
-  if (mode === 'embedded') {
-    blobServer = createServer((req, res) => {
-      void handleLocalBlobRequest(blob as LocalBlobStore, req, res).then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      });
-    });
-    await new Promise<void>((resolve) => blobServer!.listen(0, '127.0.0.1', resolve));
-    publicBaseUrl = `http://127.0.0.1:${(blobServer.address() as AddressInfo).port}`;
-  }
-  const blob = createBlobStore({
-    ...(mode === 'real' ? { s3: { ...S3, bucket: `aitip-experiments-test-${randomUUID().slice(0, 8)}` } } : {}),
-    localDir: join(dataDir, 'blobs'),
-    publicBaseUrl,
-    signingSecret: internalSecret,
-    logger,
-  });
-  await blob.ensureReady();
-  const resources: PlatformResources = {
-    database: database.target,
-    bus,
-    queue,
-    blob,
-    rateLimiter,
-    keys: { tokenSecret: randomBytes(32).toString('hex'), masterKey: randomBytes(32).toString('hex') },
-    modes: {
-      database: mode === 'real' ? 'postgres' : 'embedded',
-      bus: redisUrl ? 'redis' : 'memory',
-      queue: mode === 'real' ? 'rabbitmq' : 'memory',
-      blob: mode === 'real' ? 's3' : 'local',
-    },
-    async close() {
-      await queue.close();
-      await bus.close();
-      await rateLimiter.close();
-    },
-  };
+  const test = await startTestResources(mode, 'experiments', logger);
+  const { resources, internalSecret } = test;
   const subgraph = await startSubgraph(experimentsSubgraph, resources, { port: 0, internalSecret, logger, env });
   const tracking = createTrackingService({ db: subgraph.db, resources, logger, settings: env });
   const { call, ok } = subgraphCaller(subgraph.url, internalSecret);
@@ -215,18 +152,10 @@ export async function startExperiments(mode: Mode, env: Record<string, string> =
       }
       return events;
     },
-    async keys(prefix = '') {
-      const keys: string[] = [];
-      for await (const item of blob.list(prefix)) keys.push(item.key);
-      return keys;
-    },
+    keys: test.keys,
     async close() {
       await subgraph.close();
-      if (mode === 'real') await blob.deletePrefix('').catch(() => undefined);
-      await resources.close();
-      await database.close();
-      await new Promise<void>((resolve) => (blobServer ? blobServer.close(() => resolve()) : resolve()));
-      rmSync(dataDir, { recursive: true, force: true });
+      await test.close();
     },
   };
 }
