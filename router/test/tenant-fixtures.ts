@@ -86,16 +86,17 @@ export const domainEntityCases: SubgraphCase[] = [
         type: 'Experiment',
         query: 'experiment',
         table: 'experiments',
-        insert: `INSERT INTO experiments.experiments (id, org_id, name) VALUES ($1, $2, gen_random_uuid()::text)`,
+        insert: `INSERT INTO experiments.experiments (id, org_id, name, artifact_location)
+          VALUES ($1::uuid, $2, gen_random_uuid()::text, 'mlflow-artifacts:/' || $1::text)`,
       },
       {
         type: 'Run',
         query: 'run',
         table: 'runs',
-        insert: `WITH parent AS (INSERT INTO experiments.experiments (org_id, name)
-            VALUES ($2, gen_random_uuid()::text) RETURNING id)
+        insert: `WITH parent AS (INSERT INTO experiments.experiments (org_id, name, artifact_location)
+            VALUES ($2, gen_random_uuid()::text, 'mlflow-artifacts:/' || gen_random_uuid()) RETURNING id)
           INSERT INTO experiments.runs (id, org_id, experiment_id, status)
-          SELECT $1, $2, id, 'running' FROM parent`,
+          SELECT $1, $2, id, 'RUNNING' FROM parent`,
       },
     ],
   },
