@@ -1,5 +1,5 @@
 import { useQuery } from 'urql';
-import { describeApiError } from '../graphql/errors';
+import { PagedRows } from '../shell/PagedRows';
 import { AUDIT_EVENTS, AUDIT_PAGE_SIZE, type AuditEventFilter } from './operations';
 
 const COLUMNS = 6;
@@ -37,40 +37,19 @@ export function AuditEventRows({
     requestPolicy: 'network-only',
   });
 
-  if (result.error) {
-    return (
-      <tbody>
-        <tr>
-          <td colSpan={COLUMNS}>
-            <div className="alert" role="alert">
-              {describeApiError(result.error)}
-            </div>
-          </td>
-        </tr>
-      </tbody>
-    );
-  }
-  if (!result.data) {
-    return (
-      <tbody>
-        <tr>
-          <td colSpan={COLUMNS} className="progress">
-            Loading audit events…
-          </td>
-        </tr>
-      </tbody>
-    );
-  }
-
-  const { edges, pageInfo } = result.data.auditEvents;
+  const page = result.data?.auditEvents;
   return (
-    <tbody>
-      {edges.length === 0 && after === null && (
-        <tr>
-          <td colSpan={COLUMNS}>No audit events match these filters.</td>
-        </tr>
-      )}
-      {edges.map(({ node: event }) => (
+    <PagedRows
+      columns={COLUMNS}
+      error={result.error}
+      loading="Loading audit events…"
+      items={page?.edges.map((edge) => edge.node)}
+      nextCursor={page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null}
+      isFirstPage={after === null}
+      isLastPage={isLastPage}
+      empty="No audit events match these filters."
+      onLoadMore={onLoadMore}
+      row={(event) => (
         <tr key={event.id} className={event.result === 'success' ? undefined : 'failed'}>
           <td>{new Date(event.createdAt).toLocaleString()}</td>
           <td>
@@ -83,16 +62,7 @@ export function AuditEventRows({
           <td>{event.errorCode ? `${event.result} (${event.errorCode})` : event.result}</td>
           <td>{event.requestId ? <code className="audit-id">{event.requestId}</code> : '—'}</td>
         </tr>
-      ))}
-      {isLastPage && pageInfo.hasNextPage && pageInfo.endCursor && (
-        <tr>
-          <td colSpan={COLUMNS}>
-            <button type="button" onClick={() => onLoadMore(pageInfo.endCursor as string)}>
-              Load more
-            </button>
-          </td>
-        </tr>
       )}
-    </tbody>
+    />
   );
 }

@@ -1,25 +1,12 @@
-import type { ReactNode } from 'react';
 import { useQuery } from 'urql';
-import { describeApiError } from '../graphql/errors';
 import { ShellLink } from '../shell/navigation';
+import { PagedRows } from '../shell/PagedRows';
 import { formatTime } from './format';
 import { DATASETS, DATASETS_PAGE_SIZE, type DatasetFilter } from './operations';
 import { datasetPath } from './paths';
 import { StatusBadge } from './StatusBadge';
 
 const COLUMNS = 6;
-
-function Message({ children, className }: { children: ReactNode; className?: string }) {
-  return (
-    <tbody>
-      <tr>
-        <td colSpan={COLUMNS} className={className}>
-          {children}
-        </td>
-      </tr>
-    </tbody>
-  );
-}
 
 /** One page of the datasets list as a <tbody>; "Load more" adds the next one below it. */
 export function DatasetRows({
@@ -39,26 +26,18 @@ export function DatasetRows({
     requestPolicy: 'cache-and-network',
   });
 
-  if (result.error && !result.data) {
-    return (
-      <Message>
-        <div className="alert" role="alert">
-          {describeApiError(result.error)}
-        </div>
-      </Message>
-    );
-  }
-  if (!result.data) return <Message className="progress">Loading datasets…</Message>;
-
-  const { items, nextCursor } = result.data.datasets;
   return (
-    <tbody>
-      {items.length === 0 && after === null && (
-        <tr>
-          <td colSpan={COLUMNS}>No datasets match these filters.</td>
-        </tr>
-      )}
-      {items.map((dataset) => (
+    <PagedRows
+      columns={COLUMNS}
+      error={result.error && !result.data ? result.error : undefined}
+      loading="Loading datasets…"
+      items={result.data?.datasets.items}
+      nextCursor={result.data?.datasets.nextCursor}
+      isFirstPage={after === null}
+      isLastPage={isLastPage}
+      empty="No datasets match these filters."
+      onLoadMore={onLoadMore}
+      row={(dataset) => (
         <tr key={dataset.id}>
           <th scope="row">
             <ShellLink to={datasetPath(dataset.id)}>{dataset.name}</ShellLink>
@@ -80,16 +59,7 @@ export function DatasetRows({
           <td>{formatTime(dataset.updatedAt)}</td>
           <td>{dataset.description ?? ''}</td>
         </tr>
-      ))}
-      {isLastPage && nextCursor && (
-        <tr>
-          <td colSpan={COLUMNS}>
-            <button type="button" onClick={() => onLoadMore(nextCursor)}>
-              Load more
-            </button>
-          </td>
-        </tr>
       )}
-    </tbody>
+    />
   );
 }

@@ -1,8 +1,8 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
-import { describeApiError } from '../graphql/errors';
 import { Field } from '../shell/Field';
 import { ShellLink } from '../shell/navigation';
+import { PagedRows } from '../shell/PagedRows';
 import { formatTime } from './format';
 import { EXPERIMENTS, EXPERIMENTS_PAGE_SIZE } from './operations';
 import { experimentPath } from './paths';
@@ -14,18 +14,6 @@ const ORDER_BY = ['last_update_time DESC'];
 interface ListQuery {
   filter: string;
   includeArchived: boolean;
-}
-
-function Message({ children, className }: { children: ReactNode; className?: string }) {
-  return (
-    <tbody>
-      <tr>
-        <td colSpan={COLUMNS} className={className}>
-          {children}
-        </td>
-      </tr>
-    </tbody>
-  );
 }
 
 /** One page of the experiments list as a <tbody>; "Load more" adds the next one below it. */
@@ -52,30 +40,22 @@ function ExperimentRows({
     requestPolicy: 'cache-and-network',
   });
 
-  if (result.error && !result.data) {
-    return (
-      <Message>
-        <div className="alert" role="alert">
-          {describeApiError(result.error)}
-        </div>
-      </Message>
-    );
-  }
-  if (!result.data) return <Message className="progress">Loading experiments…</Message>;
-
-  const { items, nextCursor } = result.data.experiments;
   return (
-    <tbody>
-      {items.length === 0 && after === null && (
-        <tr>
-          <td colSpan={COLUMNS}>
-            {query.filter
-              ? 'No experiments match this filter.'
-              : 'No experiments yet. Point MLFLOW_TRACKING_URI at this platform and log a run: its experiment appears here.'}
-          </td>
-        </tr>
-      )}
-      {items.map((experiment) => (
+    <PagedRows
+      columns={COLUMNS}
+      error={result.error && !result.data ? result.error : undefined}
+      loading="Loading experiments…"
+      items={result.data?.experiments.items}
+      nextCursor={result.data?.experiments.nextCursor}
+      isFirstPage={after === null}
+      isLastPage={isLastPage}
+      empty={
+        query.filter
+          ? 'No experiments match this filter.'
+          : 'No experiments yet. Point MLFLOW_TRACKING_URI at this platform and log a run: its experiment appears here.'
+      }
+      onLoadMore={onLoadMore}
+      row={(experiment) => (
         <tr key={experiment.id} className={experiment.archived ? 'revoked' : undefined}>
           <th scope="row">
             <ShellLink to={experimentPath(experiment.id)}>{experiment.name}</ShellLink>
@@ -94,17 +74,8 @@ function ExperimentRows({
               ))}
           </td>
         </tr>
-      ))}
-      {isLastPage && nextCursor && (
-        <tr>
-          <td colSpan={COLUMNS}>
-            <button type="button" onClick={() => onLoadMore(nextCursor)}>
-              Load more
-            </button>
-          </td>
-        </tr>
       )}
-    </tbody>
+    />
   );
 }
 
