@@ -10,11 +10,11 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   UI_TIMEOUT_MS,
+  callGraphQL,
   launchBrowser,
   openPage,
-  postGraphQL,
-  readSetupToken,
   signInThroughUi,
+  signUpFirstOwner,
   startPlatform,
 } from './platform.mjs';
 
@@ -41,19 +41,10 @@ before(async () => {
   const { baseUrl } = platform;
 
   // The first user, with the setup token, and an organization, through the API.
-  const signUp = await call(
-    baseUrl,
-    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
-    { input: { ...owner, setupToken: await readSetupToken(platform.dataDir) } },
-  );
-  ({ createOrganization: organization } = await call(
-    baseUrl,
-    `mutation CreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
-    { input: { name: 'Live Research', slug: 'live-research' } },
-    { authorization: `Bearer ${signUp.signUp.accessToken}` },
-  ));
+  const owned = await signUpFirstOwner(platform, owner, { name: 'Live Research', slug: 'live-research' });
+  organization = { id: owned.organizationId };
   unsupported = await subscriptionsUnsupported(baseUrl, {
-    authorization: `Bearer ${signUp.signUp.accessToken}`,
+    authorization: `Bearer ${owned.accessToken}`,
     'x-aitip-org': organization.id,
   });
 });
@@ -62,13 +53,6 @@ after(async () => {
   await browser?.close();
   await platform?.dispose();
 });
-
-/** Answers the operation's data, failing with the API's errors when there are any. */
-async function call(baseUrl, query, variables, headers) {
-  const answer = await postGraphQL(baseUrl, query, variables, headers);
-  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
-  return answer.data;
-}
 
 /**
  * Whether the router runs subscriptions over graphql-ws on /graphql: an acknowledged connection
@@ -146,13 +130,13 @@ test('the Activity page shows new organization events live, without a reload', a
 
     // Changes made elsewhere: the same user's access token, straight to the API.
     const headers = { authorization: `Bearer ${session.accessToken}`, 'x-aitip-org': organization.id };
-    const { createApiKey } = await call(
+    const { createApiKey } = await callGraphQL(
       baseUrl,
       `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }`,
       { input: { name: 'live feed key', scopes: ['datasets:read'] } },
       headers,
     );
-    await call(
+    await callGraphQL(
       baseUrl,
       `mutation SetSecret($name: String!, $value: String!) { setSecret(name: $name, value: $value) { name } }`,
       { name: 'LIVE_FEED_SECRET', value: 'not shown anywhere' },
@@ -183,7 +167,7 @@ test('the Activity page shows new organization events live, without a reload', a
     assert.equal(subscribePayloads.length, 2, 'the feed did not subscribe again after the connection dropped');
     assert.equal(typeof subscribePayloads[1].variables?.after, 'string', JSON.stringify(subscribePayloads[1]));
     await connection.getByText('live', { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await call(
+    await callGraphQL(
       baseUrl,
       `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { id } }`,
       { id: createApiKey.apiKey.id },
@@ -241,7 +225,7 @@ test('the playground runs a subscription over the WebSocket with the session', a
       page.waitForTimeout(UI_TIMEOUT_MS).then(() => assert.fail('the playground did not subscribe over a WebSocket')),
     ]);
 
-    await call(
+    await callGraphQL(
       baseUrl,
       `mutation SetSecret($name: String!, $value: String!) { setSecret(name: $name, value: $value) { name } }`,
       { name: 'PLAYGROUND_SECRET', value: 'not shown anywhere' },

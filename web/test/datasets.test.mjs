@@ -14,11 +14,11 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import {
   UI_TIMEOUT_MS,
+  callGraphQL,
   launchBrowser,
   openPage,
-  postGraphQL,
-  readSetupToken,
   signInThroughUi,
+  signUpFirstOwner,
   startPlatform,
 } from './platform.mjs';
 
@@ -42,18 +42,7 @@ before(async () => {
   platform = await startPlatform('aitip-web-datasets-');
   browser = await launchBrowser();
   filesDir = await mkdtemp(path.join(tmpdir(), 'aitip-web-datasets-files-'));
-  const { baseUrl } = platform;
-  const signUp = await call(
-    baseUrl,
-    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
-    { input: { ...owner, setupToken: await readSetupToken(platform.dataDir) } },
-  );
-  await call(
-    baseUrl,
-    `mutation CreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
-    { input: { name: 'Data Lab', slug: 'data-lab' } },
-    { authorization: `Bearer ${signUp.signUp.accessToken}` },
-  );
+  await signUpFirstOwner(platform, owner, { name: 'Data Lab', slug: 'data-lab' });
 });
 
 after(async () => {
@@ -61,13 +50,6 @@ after(async () => {
   await platform?.dispose();
   if (filesDir) await rm(filesDir, { recursive: true, force: true });
 });
-
-/** Answers the operation's data, failing with the API's errors when there are any. */
-async function call(baseUrl, query, variables, headers) {
-  const answer = await postGraphQL(baseUrl, query, variables, headers);
-  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
-  return answer.data;
-}
 
 /**
  * A signed-in page. Presigned blob URLs name the platform's PUBLIC_URL (http://localhost:<port>
@@ -288,7 +270,7 @@ test('datasets are created, listed and filtered by name, tag and status', async 
     assert.ok(platform);
     const session = JSON.parse(await page.evaluate(() => window.localStorage.getItem('aitip.session') ?? 'null'));
     for (let index = 1; index <= 26; index += 1) {
-      await call(
+      await callGraphQL(
         platform.baseUrl,
         `mutation CreateDataset($input: CreateDatasetInput!) { createDataset(input: $input) { id } }`,
         { input: { name: `bulk-${String(index).padStart(2, '0')}`, tags: ['bulk'] } },
@@ -570,7 +552,7 @@ test('Abort stops an upload and the API removes it', async () => {
     await page.unrouteAll({ behavior: 'ignoreErrors' });
 
     const session = JSON.parse(await page.evaluate(() => window.localStorage.getItem('aitip.session') ?? 'null'));
-    const { datasetUpload } = await call(
+    const { datasetUpload } = await callGraphQL(
       platform.baseUrl,
       `query Upload($id: ID!) { datasetUpload(id: $id) { status } }`,
       { id: uploadId },

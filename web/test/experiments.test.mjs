@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
   UI_TIMEOUT_MS,
+  callGraphQL,
   launchBrowser,
   openPage,
-  postGraphQL,
-  readSetupToken,
   signInThroughUi,
+  signUpFirstOwner,
   startPlatform,
 } from './platform.mjs';
 
@@ -41,31 +41,13 @@ before(async () => {
   process.env.RATE_LIMIT_ORG_MUTATION = 'off';
   platform = await startPlatform('aitip-web-experiments-');
   browser = await launchBrowser();
-  const { baseUrl } = platform;
-  const signUp = await call(
-    baseUrl,
-    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
-    { input: { ...owner, setupToken: await readSetupToken(platform.dataDir) } },
-  );
-  await call(
-    baseUrl,
-    `mutation CreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
-    { input: { name: 'Model Lab', slug: 'model-lab' } },
-    { authorization: `Bearer ${signUp.signUp.accessToken}` },
-  );
+  await signUpFirstOwner(platform, owner, { name: 'Model Lab', slug: 'model-lab' });
 });
 
 after(async () => {
   await browser?.close();
   await platform?.dispose();
 });
-
-/** Answers the operation's data, failing with the API's errors when there are any. */
-async function call(baseUrl, query, variables, headers) {
-  const answer = await postGraphQL(baseUrl, query, variables, headers);
-  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
-  return answer.data;
-}
 
 /**
  * A signed-in page and a way to call the API as its user in its organization. Presigned blob
@@ -79,7 +61,7 @@ async function signedInPage() {
   await signInThroughUi(opened.page, baseUrl, owner);
   const session = JSON.parse(await opened.page.evaluate(() => window.localStorage.getItem('aitip.session') ?? 'null'));
   const headers = { authorization: `Bearer ${session.accessToken}`, 'x-aitip-org': session.activeOrgId };
-  const api = (query, variables = {}) => call(baseUrl, query, variables, headers);
+  const api = (query, variables = {}) => callGraphQL(baseUrl, query, variables, headers);
   const blobOrigin = `http://localhost:${new URL(baseUrl).port}/blob/`;
   const foreign = () => opened.foreignRequests.filter((url) => !url.startsWith(blobOrigin));
   return { ...opened, api, foreign };

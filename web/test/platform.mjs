@@ -150,6 +150,32 @@ export async function postGraphQL(baseUrl, query, variables = {}, headers = {}) 
   return response.json();
 }
 
+/** Posts a GraphQL operation and answers its data, failing with the API's errors when there are any. */
+export async function callGraphQL(baseUrl, query, variables, headers) {
+  const answer = await postGraphQL(baseUrl, query, variables, headers);
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+  return answer.data;
+}
+
+/**
+ * Signs up the first account of a new platform with its setup token and creates an organization as
+ * that account, through the API; answers the account's access token and the organization's id.
+ */
+export async function signUpFirstOwner(platform, owner, organization) {
+  const { signUp } = await callGraphQL(
+    platform.baseUrl,
+    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+    { input: { ...owner, setupToken: await readSetupToken(platform.dataDir) } },
+  );
+  const { createOrganization } = await callGraphQL(
+    platform.baseUrl,
+    `mutation CreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
+    { input: organization },
+    { authorization: `Bearer ${signUp.accessToken}` },
+  );
+  return { accessToken: signUp.accessToken, organizationId: createOrganization.id };
+}
+
 /** Headless Chromium from Debian, with no traffic of its own. */
 export function launchBrowser() {
   return chromium.launch({
