@@ -2,3 +2,4 @@ export * from './embedded.js';
 export * from './data-source.js';
 export { DataDirectoryInUseError } from './data-dir-lock.js';
 export * from './tenant.js';
+export * from './rows.js';

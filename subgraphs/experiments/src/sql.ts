@@ -1,15 +1,9 @@
+import { returnedRows } from '@aitip/kit';
 import type { EntityManager } from 'typeorm';
 
-/**
- * The rows a statement gave: typeorm answers `UPDATE`/`DELETE … RETURNING` with `[rows, affectedCount]`
- * and other statements with the rows alone.
- */
+/** Runs a statement and answers its rows, whatever kind of statement it is (see returnedRows). */
 export async function rows<T>(m: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  const result: unknown = await m.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
+  return returnedRows<T>(await m.query(sql, params));
 }
 
 /** PostgreSQL's unique_violation. */

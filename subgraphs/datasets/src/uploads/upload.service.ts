@@ -8,6 +8,7 @@ import {
   inTenant,
   isUuid,
   requireOrg,
+  returnedRows,
   type BlobStore,
   type Bus,
   type Identity,
@@ -19,7 +20,6 @@ import { uploadFileKey, uploadProgressStream, VALIDATE_QUEUE } from '../storage-
 import type { ValidationIssue } from '../profiling/index.js';
 import { UploadSessionEntity, type UploadFile, type UploadStatus } from './upload.entity.js';
 import { checkSha256, checkUploadPaths } from './upload-paths.js';
-import { returnedRows } from '../sql.js';
 
 /** Smallest part S3 accepts (all parts but the last). */
 const MIN_PART_BYTES = 5 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { BlobStore, Logger, Queue } from '@aitip/kit';
+import { returnedRows, type BlobStore, type Logger, type Queue } from '@aitip/kit';
 import type { DatasetsSettings } from '../settings.js';
 import type { UploadFile } from '../uploads/upload.entity.js';
 import { VALIDATE_QUEUE, versionPrefix } from '../storage-keys.js';
@@ -7,7 +7,6 @@ import { VALIDATE_QUEUE, versionPrefix } from '../storage-keys.js';
 /** A validation or completion with no progress for this long is taken up again. */
 const STALLED_VALIDATION_SECONDS = 30 * 60;
 import type { UploadService } from '../uploads/upload.service.js';
-import { returnedRows } from '../sql.js';
 
 /**
  * Periodic clean-up across organizations (the subgraph's own connection, not a tenant's):

@@ -1,5 +1,5 @@
 import { searchError } from './errors.js';
-import { isUuid } from './sql-builder.js';
+import { isCanonicalUuid } from './sql-builder.js';
 
 /** The PostgreSQL type a sort key travels as in a page token. */
 export type SortKeyType = 'float8' | 'text' | 'uuid' | 'bigint';
@@ -69,7 +69,7 @@ function fitsType(value: string, type: SortKeyType): boolean {
     case 'bigint':
       return BIGINT.test(value);
     case 'uuid':
-      return isUuid(value);
+      return isCanonicalUuid(value);
     case 'text':
       return true;
   }

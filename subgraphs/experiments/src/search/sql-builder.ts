@@ -1,3 +1,4 @@
+import { isUuid } from '@aitip/kit';
 /**
  * Collects the `$n` parameters of one statement, so compiled filters never put user text into the
  * SQL itself: every value goes in as a parameter, every cast is spelled out so PostgreSQL need not
@@ -13,11 +14,9 @@ export class SqlBuilder {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** True for a canonical (lower-case) UUID. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
+export function isCanonicalUuid(value: string): boolean {
+  return isUuid(value) && value === value.toLowerCase();
 }
 
 /**
@@ -25,5 +24,5 @@ export function isUuid(value: string): boolean {
  * answers an unknown id with no rows, not an error).
  */
 export function uuidsOnly(values: readonly string[]): string[] {
-  return values.map((v) => v.toLowerCase()).filter(isUuid);
+  return values.map((v) => v.toLowerCase()).filter(isCanonicalUuid);
 }

@@ -1,5 +1,5 @@
 /**
- * The rows an `UPDATE`/`DELETE … RETURNING` gave: typeorm answers those statements with
+ * The rows a statement gave: typeorm answers `UPDATE`/`DELETE … RETURNING` with
  * `[rows, affectedCount]` and other statements with the rows alone.
  */
 export function returnedRows<T>(result: unknown): T[] {
