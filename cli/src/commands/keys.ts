@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../api-client.js';
 import { UsageError } from '../errors.js';
+import { isId } from '../ids.js';
 import { formatTable } from '../table.js';
 import { print, printJson, type CommandContext } from './context.js';
 
@@ -24,7 +25,6 @@ const CREATE_API_KEY = `mutation CreateApiKey($input: CreateApiKeyInput!) {
 }`;
 const REVOKE_API_KEY = `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_FIELDS} } }`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DURATION = /^(\d+)([dh])$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}($|T)/;
 
@@ -88,7 +88,7 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .argument('<id|prefix>', "the key's id or prefix (as `aitip keys list` shows them)")
     .action(async (idOrPrefix: string) => {
       const client = context.client();
-      const id = UUID.test(idOrPrefix) ? idOrPrefix : await idForPrefix(client, idOrPrefix);
+      const id = isId(idOrPrefix) ? idOrPrefix : await idForPrefix(client, idOrPrefix);
       const { revokeApiKey } = await client.request<{ revokeApiKey: ApiKey }>(REVOKE_API_KEY, { id });
       print(`Revoked API key ${revokeApiKey.name} (${revokeApiKey.prefix}). Requests with it are refused from now on.`);
     });

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client.js';
 import { ApiError, UsageError } from '../errors.js';
+import { isId } from '../ids.js';
 import { quotaSummary } from './format.js';
 
 /** A dataset as the CLI lists and shows it. */
@@ -126,12 +127,6 @@ const LIST_DATASETS = `query Datasets($filter: DatasetFilter, $page: PageInput) 
 const UPLOAD = `query DatasetUpload($id: ID!) { datasetUpload(id: $id) { ${UPLOAD_FIELDS} } }`;
 
 const PAGE_SIZE = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `value` looks like an id rather than a name. */
-export function isId(value: string): boolean {
-  return UUID.test(value);
-}
 
 /** The dataset named by id or name, or null. Names that look like ids are tried as names too. */
 export async function lookUpDataset(client: ApiClient, nameOrId: string): Promise<Dataset | null> {

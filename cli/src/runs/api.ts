@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client.js';
 import { ApiError, UsageError } from '../errors.js';
+import { isId } from '../ids.js';
 
 /** An experiment as the runs commands name it. */
 export interface Experiment {
@@ -91,11 +92,10 @@ const ARTIFACTS = `query RunArtifacts($id: ID!, $path: String) { run(id: $id) { 
 export const MAX_PAGE = 1000;
 /** The most runs compareRuns takes. */
 export const MAX_COMPARE = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The experiment named by id or name; a UsageError pointing at the web UI or MLflow when there is none. */
 export async function findExperiment(client: ApiClient, nameOrId: string): Promise<Experiment> {
-  if (UUID.test(nameOrId)) {
+  if (isId(nameOrId)) {
     const { experiment } = await client.request<{ experiment: Experiment | null }>(EXPERIMENT_BY_ID, { id: nameOrId });
     if (experiment) return experiment;
   }
@@ -137,21 +137,21 @@ export async function searchRuns(
 
 /** A run with its params, tags, metrics and inputs; a UsageError when there is none. */
 export async function getRun(client: ApiClient, id: string): Promise<RunDetail> {
-  const run = UUID.test(id) ? (await client.request<{ run: RunDetail | null }>(RUN, { id })).run : null;
+  const run = isId(id) ? (await client.request<{ run: RunDetail | null }>(RUN, { id })).run : null;
   if (!run) throw noSuchRun(id);
   return run;
 }
 
 /** The union of the runs' params (differences marked) and their metrics, side by side. */
 export async function compareRuns(client: ApiClient, ids: string[]): Promise<RunComparison> {
-  const bad = ids.find((id) => !UUID.test(id));
+  const bad = ids.find((id) => !isId(id));
   if (bad) throw noSuchRun(bad);
   return (await client.request<{ compareRuns: RunComparison }>(COMPARE_RUNS, { runIds: ids })).compareRuns;
 }
 
 /** One level of a run's artifact tree under `path` ('' is the root), with download URLs for files. */
 export async function listArtifacts(client: ApiClient, runId: string, path: string): Promise<ArtifactEntry[]> {
-  const { run } = UUID.test(runId)
+  const { run } = isId(runId)
     ? await client.request<{ run: { artifacts: ArtifactEntry[] } | null }>(ARTIFACTS, { id: runId, path })
     : { run: null };
   if (!run) throw noSuchRun(runId);

@@ -1,9 +1,4 @@
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** A timestamp in the user's locale; a dash for none. */
-export function formatTime(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
-}
+export { formatBytes, formatTime } from '../shell/format';
 
 /** How long a run took (or has been running): 4 s, 12 min 5 s, 3 h 20 min. */
 export function formatDuration(startIso: string | null, endIso: string | null, now = Date.now()): string {
@@ -27,18 +22,6 @@ export function formatMetric(value: number | null | undefined): string {
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9)) return value.toExponential(4);
   return String(Number(value.toPrecision(5)));
-}
-
-/** A byte count for people: 1.5 MiB, 820 B; a dash for none. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
 }
 
 /** A run's name, or the start of its id when it has none. */
