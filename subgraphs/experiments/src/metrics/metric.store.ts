@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { MetricInput, MetricPoint } from '../tracking/api.js';
 import { rows, toNumber } from '../sql.js';
+import { numberOrText } from '../numbers.js';
 
 /** A recorded_at column as milliseconds since the epoch (stored with microsecond precision). */
 const MS = `round(extract(epoch FROM recorded_at) * 1000)::float8`;
@@ -100,7 +101,7 @@ export const metricStore = {
     for (const metric of metrics) {
       keys += (keys ? ',' : '') + arrayText(metric.key);
       steps += (steps ? ',' : '') + String(metric.step);
-      values += (values ? ',' : '') + String(floatText(metric.value));
+      values += (values ? ',' : '') + String(numberOrText(metric.value));
       times += (times ? ',' : '') + String(metric.timestamp);
     }
     const summaries = summarize(metrics);
@@ -113,7 +114,7 @@ export const metricStore = {
       `{${times}}`,
       summaries.map(([key]) => key),
       summaries.map(([, s]) => s.latest.step),
-      summaries.map(([, s]) => floatText(s.latest.value)),
+      summaries.map(([, s]) => numberOrText(s.latest.value)),
       summaries.map(([, s]) => s.latest.timestamp),
       summaries.map(([, s]) => s.min),
       summaries.map(([, s]) => s.max),
@@ -181,10 +182,4 @@ export const metricStore = {
 /** A text element of a PostgreSQL array literal: always quoted, with `"` and `\\` escaped. */
 function arrayText(text: string): string {
   return `"${text.replace(/["\\]/g, '\\$&')}"`;
-}
-
-/** NaN and ±Infinity as PostgreSQL spells them in a float8 array literal. */
-function floatText(value: number): number | string {
-  if (Number.isFinite(value)) return value;
-  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }

@@ -7,6 +7,7 @@ import type {
   RunRecord,
   RunWithData,
 } from '../tracking/api.js';
+import { numberOrText } from '../numbers.js';
 
 /**
  * The JSON MLflow's server writes, built from the tracking service's records. MLflow serializes
@@ -18,14 +19,6 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** MLflow's tag that holds a run's name; kept equal to the run's name. */
 export const RUN_NAME_TAG = 'mlflow.runName';
-
-/** A double as protobuf's JSON mapping writes it. */
-export function doubleJson(value: number): number | string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  return value;
-}
 
 /** Drops unset fields and empty lists, as protobuf's JSON writer does. */
 function message(fields: Record<string, Json | undefined>): { [key: string]: Json } {
@@ -76,12 +69,12 @@ export function runInfoJson(run: RunRecord): Json {
 
 /** MLflow's Metric message for a run's latest value of a metric. */
 export function latestMetricJson(metric: MetricSummary): Json {
-  return { key: metric.key, value: doubleJson(metric.value), timestamp: metric.timestamp, step: metric.step };
+  return { key: metric.key, value: numberOrText(metric.value), timestamp: metric.timestamp, step: metric.step };
 }
 
 /** MLflow's Metric message for one point of a metric's history. */
 export function metricPointJson(key: string, point: MetricPoint): Json {
-  return { key, value: doubleJson(point.value), timestamp: point.timestamp, step: point.step };
+  return { key, value: numberOrText(point.value), timestamp: point.timestamp, step: point.step };
 }
 
 function datasetInputJson(input: DatasetInput): Json {

@@ -1,5 +1,6 @@
 import type { Bus, Logger } from '@aitip/kit';
 import type { ExperimentsSettings } from '../settings.js';
+import { numberOrText } from '../numbers.js';
 import { experimentRunsStream, runMetricsStream } from '../storage-keys.js';
 import type { MetricInput, RunRecord } from './api.js';
 
@@ -14,9 +15,6 @@ export type RunChange = 'created' | 'updated' | 'deleted' | 'restored';
  * last batches, then the stream's memory is freed (the points stay in the database).
  */
 const ENDED_STREAM_LINGER_MS = 60_000;
-
-/** A value JSON can carry: NaN and ±Infinity as text. */
-export const jsonNumber = (value: number): number | string => (Number.isFinite(value) ? value : String(value));
 
 /**
  * Appends to the bus streams the subscriptions read. The database is the record: an append that
@@ -36,7 +34,7 @@ export class LiveFeeds {
     let maxStep = -Infinity;
     const points = metrics.map((p): StreamedPoint => {
       if (p.step > maxStep) maxStep = p.step;
-      return [p.key, p.step, jsonNumber(p.value), p.timestamp];
+      return [p.key, p.step, numberOrText(p.value), p.timestamp];
     });
     await this.append(
       runMetricsStream(orgId, runId),
