@@ -57,7 +57,11 @@ export async function startBenchPlatform(
   const child = children.spawn({
     name: `all-in-one (${name})`,
     command: process.execPath,
-    args: [builtEntry('router/dist/src/all-in-one.js')],
+    // BENCH_PLATFORM_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the platform process
+    args: [
+      ...(process.env['BENCH_PLATFORM_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
+      builtEntry('router/dist/src/all-in-one.js'),
+    ],
     env: platformEnv({
       HOST: '127.0.0.1',
       PORT: String(port),

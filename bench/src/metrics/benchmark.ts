@@ -6,7 +6,7 @@ import { benchDirectory, builtEntry } from '../harness/paths.js';
 import { machineNote, residentMemory } from '../harness/process-usage.js';
 import { median } from '../harness/statistics.js';
 import { startBenchPlatform } from '../datasets/platform.js';
-import { copyPoints, logBatches, mlflow, type IngestRound } from './ingest.js';
+import { copyChunks, copyPoints, CREATE_POINT_TABLE, logBatches, mlflow, type IngestRound } from './ingest.js';
 import { historyRound, type HistoryRound } from './history.js';
 import { metricsReport } from './report.js';
 
@@ -21,9 +21,10 @@ const HISTORY_POINTS = 1000;
 
 /**
  * `npm run bench -- metrics`: metric ingestion through the MLflow REST API (`runs/log-batch`,
- * 1,000 points per call, several concurrent writers) against a raw COPY of as many rows into the
- * same table, and downsampled history for 100 runs × 10,000 points against the raw SQL query of
- * the same rows; all against one PostgreSQL database in the same run.
+ * 1,000 points per call, several concurrent writers) against a raw COPY of as many points, one row
+ * each, into a row-per-point table, and of the same points as chunks into the platform's table; and
+ * downsampled history for 100 runs × 10,000 points against the raw SQL query of the same points; all
+ * against one PostgreSQL database in the same run.
  */
 export const metrics: Benchmark = {
   name: 'metrics',
@@ -59,6 +60,7 @@ export const metrics: Benchmark = {
         runIds[0],
       ]);
       const orgId = rows[0]!.org_id;
+      await db.query(CREATE_POINT_TABLE);
 
       progress(`warming up (${writers} writers, 2 s)`);
       await logBatches(api, runIds, BATCH_POINTS, 2, 0);
@@ -67,8 +69,17 @@ export const metrics: Benchmark = {
         progress(`ingestion round ${round + 1}/${rounds}: log-batch for ${seconds} s`);
         const platformRun = await logBatches(api, runIds, BATCH_POINTS, seconds, (round + 1) * 1_000_000_000);
         progress(`ingestion round ${round + 1}/${rounds}: raw COPY of ${platformRun.points} rows`);
-        const raw = await copyPoints(db, orgId, runIds, platformRun.points, BATCH_POINTS, (round + 1) * 2_000_000_000);
-        ingest.push({ platform: platformRun, raw });
+        const raw = await copyPoints(db, orgId, runIds, platformRun.points, BATCH_POINTS, (round + 1) * 1_000_000_000);
+        progress(`ingestion round ${round + 1}/${rounds}: raw COPY of the same points as chunks`);
+        const rawChunks = await copyChunks(
+          db,
+          orgId,
+          runIds,
+          platformRun.points,
+          BATCH_POINTS,
+          (round + 1) * 1_000_000_000 + 500_000_000,
+        );
+        ingest.push({ platform: platformRun, raw, rawChunks });
       }
 
       progress(`history: logging ${HISTORY_RUNS} runs × ${HISTORY_RUN_POINTS} points`);

@@ -51,7 +51,9 @@ export async function historyRound(
   const viaSql = async () => {
     const started = performance.now();
     const result = await db.query(
-      'SELECT run_id, step, value, recorded_at FROM experiments.metric_points WHERE run_id = ANY($1::uuid[]) AND key = $2 ORDER BY run_id, step, recorded_at',
+      `SELECT c.run_id, p.step, p.value, p.ms
+       FROM experiments.metric_chunks c, unnest(c.steps, c.vals, c.times) AS p(step, value, ms)
+       WHERE c.run_id = ANY($1::uuid[]) AND c.key = $2 ORDER BY c.run_id, p.step, p.ms`,
       [runIds, key],
     );
     return { ms: performance.now() - started, rows: result.rowCount ?? 0 };

@@ -31,8 +31,23 @@ export interface IngestResult {
 
 export interface IngestRound {
   platform: IngestResult;
+  /** The points as rows, one per point, COPYed into a table of that shape (the old layout). */
   raw: IngestResult;
+  /** The same points as the platform's chunks, COPYed into `experiments.metric_chunks`. */
+  rawChunks: IngestResult;
 }
+
+/**
+ * The row-per-point table the raw COPY writes to: the shape, and the index, the platform's points
+ * had before they were stored in chunks. Created in the benchmark's database, outside the
+ * platform's schema.
+ */
+export const POINT_TABLE = 'public.reference_metric_points';
+export const CREATE_POINT_TABLE = `
+  CREATE TABLE ${POINT_TABLE} (
+    org_id uuid NOT NULL, run_id uuid NOT NULL, key text NOT NULL, step bigint NOT NULL,
+    value double precision NOT NULL, recorded_at timestamptz NOT NULL);
+  CREATE INDEX reference_metric_points_series ON ${POINT_TABLE} (run_id, key, step, recorded_at)`;
 
 /** The value of point `i` of a series: a decaying curve with noise, like a loss. */
 const valueOf = (i: number) => Math.exp(-i / 50_000) + Math.random() * 0.01;
@@ -137,9 +152,28 @@ export async function logBatches(
   };
 }
 
+/** COPYs `text` from a generator per writer, each on its own connection, all at once; seconds taken. */
+async function copyAll(
+  db: pg.Pool,
+  statement: string,
+  writers: number,
+  produce: (writer: number) => Generator<string>,
+): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: writers }, () => db.connect()));
+  try {
+    const started = performance.now();
+    await Promise.all(
+      clients.map((client, w) => pipeline(Readable.from(produce(w)), client.query(copyFrom(statement)))),
+    );
+    return (performance.now() - started) / 1000;
+  } finally {
+    for (const client of clients) client.release();
+  }
+}
+
 /**
- * The raw reference: `points` rows of the same shape into the same table
- * (`experiments.metric_points`), one COPY FROM STDIN per writer on its own connection, all at once.
+ * The raw reference: `points` rows of the same shape as the platform's points, one row per point,
+ * into the row-per-point table (POINT_TABLE), one COPY FROM STDIN per writer on its own connection.
  */
 export async function copyPoints(
   db: pg.Pool,
@@ -150,44 +184,62 @@ export async function copyPoints(
   firstStep: number,
 ): Promise<IngestResult> {
   const perWriter = Math.ceil(points / runIds.length);
-  const clients = await Promise.all(runIds.map(() => db.connect()));
-  try {
-    const started = performance.now();
-    await Promise.all(
-      runIds.map(async (runId, w) => {
-        const client = clients[w]!;
-        let written = 0;
-        const rows = Readable.from(
-          (function* () {
-            while (written < perWriter) {
-              const n = Math.min(chunkPoints, perWriter - written);
-              const at = new Date().toISOString();
-              let text = '';
-              for (let i = 0; i < n; i++) {
-                const step = firstStep + Math.floor((written + i) / KEYS.length);
-                text += `${orgId}\t${runId}\t${KEYS[(written + i) % KEYS.length]}\t${step}\t${valueOf(step)}\t${at}\n`;
-              }
-              written += n;
-              yield text;
-            }
-          })(),
-        );
-        await pipeline(
-          rows,
-          client.query(
-            copyFrom('COPY experiments.metric_points (org_id, run_id, key, step, value, recorded_at) FROM STDIN'),
-          ),
-        );
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      points: perWriter * runIds.length,
-      seconds,
-      pointsPerSecond: (perWriter * runIds.length) / seconds,
-      calls: runIds.length,
-    };
-  } finally {
-    for (const client of clients) client.release();
-  }
+  const seconds = await copyAll(
+    db,
+    `COPY ${POINT_TABLE} (org_id, run_id, key, step, value, recorded_at) FROM STDIN`,
+    runIds.length,
+    function* (w) {
+      for (let written = 0; written < perWriter;) {
+        const n = Math.min(chunkPoints, perWriter - written);
+        const at = new Date().toISOString();
+        let text = '';
+        for (let i = 0; i < n; i++) {
+          const step = firstStep + Math.floor((written + i) / KEYS.length);
+          text += `${orgId}\t${runIds[w]}\t${KEYS[(written + i) % KEYS.length]}\t${step}\t${valueOf(step)}\t${at}\n`;
+        }
+        written += n;
+        yield text;
+      }
+    },
+  );
+  const total = perWriter * runIds.length;
+  return { points: total, seconds, pointsPerSecond: total / seconds, calls: runIds.length };
+}
+
+/**
+ * The same points as the platform stores them: per writer, batches of `batchPoints` points, each
+ * batch one row per key (sorted steps, values and millisecond times as arrays), COPYed into
+ * `experiments.metric_chunks`.
+ */
+export async function copyChunks(
+  db: pg.Pool,
+  orgId: string,
+  runIds: string[],
+  points: number,
+  batchPoints: number,
+  firstStep: number,
+): Promise<IngestResult> {
+  const perWriter = Math.ceil(points / runIds.length);
+  const seconds = await copyAll(
+    db,
+    'COPY experiments.metric_chunks (org_id, run_id, key, min_step, max_step, steps, vals, times) FROM STDIN',
+    runIds.length,
+    function* (w) {
+      for (let written = 0; written < perWriter;) {
+        const n = Math.min(batchPoints, perWriter - written);
+        const at = Date.now();
+        let text = '';
+        for (let k = 0; k < KEYS.length && k < n; k++) {
+          const steps: number[] = [];
+          for (let i = k; i < n; i += KEYS.length) steps.push(firstStep + Math.floor((written + i) / KEYS.length));
+          const values = steps.map(valueOf);
+          text += `${orgId}\t${runIds[w]}\t${KEYS[k]}\t${steps[0]}\t${steps.at(-1)}\t{${steps.join(',')}}\t{${values.join(',')}}\t{${steps.map(() => at).join(',')}}\n`;
+        }
+        written += n;
+        yield text;
+      }
+    },
+  );
+  const total = perWriter * runIds.length;
+  return { points: total, seconds, pointsPerSecond: total / seconds, calls: runIds.length };
 }

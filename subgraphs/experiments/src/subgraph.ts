@@ -2,6 +2,7 @@ import { buildFederatedSchema, streamPubSub, type SubgraphDefinition } from '@ai
 import { ExperimentsInitial20261126000000 } from '../migrations/20261126000000-initial.js';
 import { ExperimentsTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
 import { ExperimentsTracking20261126300000 } from '../migrations/20261126300000-tracking.js';
+import { ExperimentsMetricChunks20261127000000 } from '../migrations/20261127000000-metric-chunks.js';
 import { experimentReference } from './experiments/experiment.reference.js';
 import { ExperimentResolver } from './experiments/experiment.resolver.js';
 import { runReference } from './runs/run.reference.js';
@@ -27,6 +28,7 @@ export const experimentsSubgraph: SubgraphDefinition = {
     ExperimentsInitial20261126000000,
     ExperimentsTenantIsolation20261126100000,
     ExperimentsTracking20261126300000,
+    ExperimentsMetricChunks20261127000000,
   ],
   settingsSchema: experimentsSettingsSchema,
   async schema(deps) {

@@ -41,7 +41,7 @@ for (const mode of ['real', 'embedded'] as const) {
           target: database.target,
           schema: 'experiments',
           entities: [],
-          migrations: experimentsSubgraph.migrations,
+          migrations: experimentsSubgraph.migrations.slice(0, 3),
         });
         const [migrated] = (await inTenant(db, orgId, (m) =>
           m.query(
@@ -67,6 +67,58 @@ for (const mode of ['real', 'embedded'] as const) {
           n: number;
         }>;
         assert.equal(points!.n, 1);
+        await db.destroy();
+
+        // the metric-chunks migration carries the points over as one chunk per series, and back
+        const pointRows = () =>
+          inTenant(db, orgId, (m) =>
+            m.query(
+              `SELECT key, step, value, round(extract(epoch FROM recorded_at) * 1000)::bigint AS ms
+               FROM experiments.metric_points ORDER BY key, step, recorded_at, value`,
+            ),
+          ) as Promise<unknown[]>;
+        db = await openServiceDatabase({
+          target: database.target,
+          schema: 'experiments',
+          entities: [],
+          migrations: experimentsSubgraph.migrations.slice(0, 3),
+        });
+        await inTenant(db, orgId, async (m) => {
+          const [run] = (await m.query(`SELECT id FROM experiments.runs`)) as Array<{ id: string }>;
+          await m.query(
+            `INSERT INTO experiments.metric_points (org_id, run_id, key, step, value, recorded_at) VALUES
+               ($1, $2, 'loss', 2, 0.5, to_timestamp(1700000000.123)), ($1, $2, 'loss', 1, 'NaN', to_timestamp(1700000000)),
+               ($1, $2, 'acc', 1, 0.25, to_timestamp(1700000000))`,
+            [orgId, run!.id],
+          );
+        });
+        const original = await pointRows();
+        await db.destroy();
+        db = await openServiceDatabase({
+          target: database.target,
+          schema: 'experiments',
+          entities: [],
+          migrations: experimentsSubgraph.migrations,
+        });
+        const chunks = (await inTenant(db, orgId, (m) =>
+          m.query(
+            `SELECT key, min_step, max_step, steps, vals, cardinality(times) AS n FROM experiments.metric_chunks ORDER BY key`,
+          ),
+        )) as Array<{ key: string; min_step: string; max_step: string; steps: string[]; vals: number[]; n: number }>;
+        assert.deepEqual(
+          chunks.map((c) => [c.key, Number(c.min_step), Number(c.max_step), c.steps.map(Number), c.n]),
+          [
+            ['acc', 1, 1, [1], 1],
+            ['loss', 0, 2, [0, 1, 2], 3],
+          ],
+        );
+        assert.ok(Number.isNaN(chunks[1]!.vals[1]));
+        const hiddenChunks = await inTenant(db, randomUUID(), (m) =>
+          m.query(`SELECT * FROM experiments.metric_chunks`),
+        );
+        assert.deepEqual(hiddenChunks, []);
+        await db.undoLastMigration({ transaction: 'each' });
+        assert.deepEqual(await pointRows(), original);
         await db.destroy();
       } finally {
         await database.close();

@@ -3,26 +3,32 @@ import type { MetricInput, MetricPoint } from '../tracking/api.js';
 import { rows, toNumber } from '../sql.js';
 import { numberOrText } from '../numbers.js';
 
-/** A recorded_at column as milliseconds since the epoch (stored with microsecond precision). */
-const MS = `round(extract(epoch FROM recorded_at) * 1000)::float8`;
-
 /**
- * Appends a batch of points and folds it into each series' latest point and extent, in one statement
- * (one round trip): the points travel as four arrays, one parameter each, and the batch's per-key
- * summary, made in memory, as seven more. Summaries are upserted in key order, so concurrent writers
- * to the same run lock those rows in the same order.
+ * Appends a batch as one chunk per key and folds it into each series' latest point and extent, in one
+ * statement (one round trip). Each chunk's three arrays travel as array literals inside one text
+ * array per column (chunks differ in length, and PostgreSQL's multidimensional arrays must not); the
+ * per-key summaries, made in memory, go as six more arrays. Both are in key order, so concurrent
+ * writers to the same run lock the summary rows in the same order.
+ *
+ * It writes only when the run and its experiment are active, and answers a row per key when it
+ * did: the caller need not look the run up first (one round trip fewer on the ingestion path).
  */
 const INSERT_BATCH = `
-  WITH inserted AS (
-    INSERT INTO experiments.metric_points (org_id, run_id, key, step, value, recorded_at)
-    SELECT $1, $2, k, s, v, to_timestamp(t::float8 / 1000)
-    FROM unnest($3::text[], $4::bigint[], $5::float8[], $6::bigint[]) AS u(k, s, v, t)
+  WITH writable AS (
+    SELECT 1 FROM experiments.runs r JOIN experiments.experiments e ON e.id = r.experiment_id
+    WHERE r.id = $2 AND r.org_id = $1 AND r.lifecycle_stage = 'active' AND e.lifecycle_stage = 'active'
+  ), inserted AS (
+    INSERT INTO experiments.metric_chunks (org_id, run_id, key, min_step, max_step, steps, vals, times)
+    SELECT $1, $2, k, lo, hi, s::bigint[], v::float8[], t::bigint[]
+    FROM unnest($3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[]) AS u(k, lo, hi, s, v, t)
+    WHERE EXISTS (SELECT 1 FROM writable)
   )
   INSERT INTO experiments.run_latest_metrics AS l
     (run_id, org_id, key, value, step, recorded_at, min_value, max_value, point_count)
   SELECT $2, $1, k, v, s, to_timestamp(t::float8 / 1000), lo, hi, n
-  FROM unnest($7::text[], $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::float8[], $13::bigint[])
+  FROM unnest($3::text[], $9::bigint[], $10::float8[], $11::bigint[], $12::float8[], $13::float8[], $14::bigint[])
     WITH ORDINALITY AS u(k, s, v, t, lo, hi, n, o)
+  WHERE EXISTS (SELECT 1 FROM writable)
   ORDER BY o
   ON CONFLICT (run_id, key) DO UPDATE SET
     value = CASE WHEN (excluded.step, excluded.recorded_at) >= (l.step, l.recorded_at) THEN excluded.value ELSE l.value END,
@@ -31,47 +37,43 @@ const INSERT_BATCH = `
                   THEN excluded.recorded_at ELSE l.recorded_at END,
     min_value = least(l.min_value, excluded.min_value),
     max_value = greatest(l.max_value, excluded.max_value),
-    point_count = l.point_count + excluded.point_count`;
+    point_count = l.point_count + excluded.point_count
+  RETURNING 1`;
 
-/** A batch's summary of one key: its latest point, the extent of its finite values, its size. */
-interface KeySummary {
-  latest: MetricInput;
-  min: number | null;
-  max: number | null;
-  count: number;
+/**
+ * The order of points in a series: step, then timestamp, then value as PostgreSQL sorts floats
+ * (NaN above every number).
+ */
+function comparePoints(a: MetricPoint, b: MetricPoint): number {
+  if (a.step !== b.step) return a.step - b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
+  if (Number.isNaN(a.value)) return Number.isNaN(b.value) ? 0 : 1;
+  if (Number.isNaN(b.value)) return -1;
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
 
-/** Whether `a` is later than `b`: higher step, then later timestamp, then (as PostgreSQL sorts floats, NaN last) higher value. */
-function isLater(a: MetricInput, b: MetricInput): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  if (Number.isNaN(b.value)) return false;
-  return Number.isNaN(a.value) || a.value > b.value;
-}
-
-/** Per key, in key order (UTF-16 code units: any fixed order serves for locking). */
-function summarize(metrics: readonly MetricInput[]): Array<[string, KeySummary]> {
-  const byKey = new Map<string, KeySummary>();
+/** A batch's points grouped by key, each group sorted, the groups in key order (UTF-16 code units). */
+function chunksOf(metrics: readonly MetricInput[]): Array<[string, MetricInput[]]> {
+  const byKey = new Map<string, MetricInput[]>();
   for (const metric of metrics) {
-    const finite = Number.isFinite(metric.value);
-    const summary = byKey.get(metric.key);
-    if (!summary) {
-      byKey.set(metric.key, {
-        latest: metric,
-        min: finite ? metric.value : null,
-        max: finite ? metric.value : null,
-        count: 1,
-      });
-      continue;
-    }
-    summary.count++;
-    if (isLater(metric, summary.latest)) summary.latest = metric;
-    if (finite) {
-      if (summary.min === null || metric.value < summary.min) summary.min = metric.value;
-      if (summary.max === null || metric.value > summary.max) summary.max = metric.value;
-    }
+    const points = byKey.get(metric.key);
+    if (points) points.push(metric);
+    else byKey.set(metric.key, [metric]);
   }
+  for (const points of byKey.values()) points.sort(comparePoints);
   return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Smallest and largest finite value of a chunk, or nulls when it has none. */
+function finiteExtent(points: readonly MetricInput[]): [number | null, number | null] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of points) {
+    if (!Number.isFinite(p.value)) continue;
+    if (p.value < min) min = p.value;
+    if (p.value > max) max = p.value;
+  }
+  return min === Infinity ? [null, null] : [min, max];
 }
 
 /** One series of points, ordered by step then timestamp, with its size. */
@@ -90,36 +92,69 @@ export interface HistoryPosition {
 
 /** Metric points and the per-series summaries search and compare read. */
 export const metricStore = {
-  async append(m: EntityManager, orgId: string, runId: string, metrics: readonly MetricInput[]): Promise<void> {
-    if (metrics.length === 0) return;
-    // the four point arrays go as array literals built here: pg's own array serialization costs
-    // about a tenth of the whole log-batch call on 1,000 points
-    let keys = '';
-    let steps = '';
-    let values = '';
-    let times = '';
-    for (const metric of metrics) {
-      keys += (keys ? ',' : '') + arrayText(metric.key);
-      steps += (steps ? ',' : '') + String(metric.step);
-      values += (values ? ',' : '') + String(numberOrText(metric.value));
-      times += (times ? ',' : '') + String(metric.timestamp);
+  /**
+   * Appends `metrics` (at least one) to run `runId`; false, writing nothing, when the run or its
+   * experiment is not active or not there.
+   */
+  async append(m: EntityManager, orgId: string, runId: string, metrics: readonly MetricInput[]): Promise<boolean> {
+    const chunks = chunksOf(metrics);
+    const cols = {
+      key: [] as string[],
+      minStep: [] as number[],
+      maxStep: [] as number[],
+      steps: [] as string[],
+      values: [] as string[],
+      times: [] as string[],
+      latestStep: [] as number[],
+      latestValue: [] as Array<number | string>,
+      latestTime: [] as number[],
+      min: [] as Array<number | null>,
+      max: [] as Array<number | null>,
+      count: [] as number[],
+    };
+    for (const [key, points] of chunks) {
+      // array literals built here: pg's own array serialization of 1,000 numbers costs more than the
+      // rest of the statement's preparation
+      let steps = '';
+      let values = '';
+      let times = '';
+      for (const p of points) {
+        steps += (steps ? ',' : '') + String(p.step);
+        values += (values ? ',' : '') + String(p.value);
+        times += (times ? ',' : '') + String(p.timestamp);
+      }
+      const latest = points[points.length - 1]!;
+      const [min, max] = finiteExtent(points);
+      cols.key.push(key);
+      cols.minStep.push(points[0]!.step);
+      cols.maxStep.push(latest.step);
+      cols.steps.push(`{${steps}}`);
+      cols.values.push(`{${values}}`);
+      cols.times.push(`{${times}}`);
+      cols.latestStep.push(latest.step);
+      cols.latestValue.push(numberOrText(latest.value));
+      cols.latestTime.push(latest.timestamp);
+      cols.min.push(min);
+      cols.max.push(max);
+      cols.count.push(points.length);
     }
-    const summaries = summarize(metrics);
-    await m.query(INSERT_BATCH, [
+    const written = await rows(m, INSERT_BATCH, [
       orgId,
       runId,
-      `{${keys}}`,
-      `{${steps}}`,
-      `{${values}}`,
-      `{${times}}`,
-      summaries.map(([key]) => key),
-      summaries.map(([, s]) => s.latest.step),
-      summaries.map(([, s]) => numberOrText(s.latest.value)),
-      summaries.map(([, s]) => s.latest.timestamp),
-      summaries.map(([, s]) => s.min),
-      summaries.map(([, s]) => s.max),
-      summaries.map(([, s]) => s.count),
+      cols.key,
+      cols.minStep,
+      cols.maxStep,
+      cols.steps,
+      cols.values,
+      cols.times,
+      cols.latestStep,
+      cols.latestValue,
+      cols.latestTime,
+      cols.min,
+      cols.max,
+      cols.count,
     ]);
+    return written.length > 0;
   },
 
   /** Up to `limit` points (null: all) of one series after `from`, in step, timestamp, value order. */
@@ -131,24 +166,23 @@ export const metricStore = {
     from: HistoryPosition | null,
     limit: number | null,
   ): Promise<MetricPoint[]> {
-    const found = await rows<{ step: string | number; value: number | string; ms: number | string }>(
+    // chunks that end before the resume step hold nothing of this page
+    const found = await rows<{ step: string | number; value: number | string; ms: string | number }>(
       m,
-      from
-        ? `SELECT step, value, ${MS} AS ms FROM experiments.metric_points
-           WHERE run_id = $1 AND org_id = $2 AND key = $3
-             AND (step, recorded_at) >= ($4::bigint, to_timestamp($5::float8 / 1000))
-           ORDER BY step, recorded_at, value LIMIT $6::bigint OFFSET $7`
-        : `SELECT step, value, ${MS} AS ms FROM experiments.metric_points
-           WHERE run_id = $1 AND org_id = $2 AND key = $3
-           ORDER BY step, recorded_at, value LIMIT $4::bigint`,
-      from ? [runId, orgId, key, from.step, from.timestamp, limit, from.seen] : [runId, orgId, key, limit],
+      `SELECT p.step, p.value, p.ms
+       FROM experiments.metric_chunks c, unnest(c.steps, c.vals, c.times) AS p(step, value, ms)
+       WHERE c.run_id = $1 AND c.org_id = $2 AND c.key = $3
+         ${from ? 'AND c.max_step >= $5::bigint AND (p.step, p.ms) >= ($5::bigint, $6::bigint)' : ''}
+       ORDER BY p.step, p.ms, p.value LIMIT $4::bigint ${from ? 'OFFSET $7' : ''}`,
+      from ? [runId, orgId, key, limit, from.step, from.timestamp, from.seen] : [runId, orgId, key, limit],
     );
-    return found.map((p) => ({ step: Number(p.step), value: toNumber(p.value), timestamp: toNumber(p.ms) }));
+    return found.map((p) => ({ step: Number(p.step), value: toNumber(p.value), timestamp: Number(p.ms) }));
   },
 
   /**
-   * Every point of the asked series, one row per series with its points as arrays (far cheaper to
-   * move and parse than one row per point); `keys` null means every key of each run.
+   * Every point of the asked series, ordered; `keys` null means every key of each run. Each chunk
+   * comes as three texts of space-separated numbers (far cheaper to move and parse than a row, or an
+   * array element, per point) and the chunks of a series are joined here.
    */
   async series(
     m: EntityManager,
@@ -156,30 +190,36 @@ export const metricStore = {
     runIds: readonly string[],
     keys: readonly string[] | null,
   ): Promise<StoredSeries[]> {
-    // each series as one text of "step value ms" triples: far cheaper to move and parse than one row,
-    // or one array element, per point
-    const found = await rows<{ run_id: string; key: string; pts: string }>(
+    const found = await rows<{ run_id: string; key: string; s: string; v: string; t: string }>(
       m,
-      `SELECT run_id, key,
-         string_agg(step::text || ' ' || value::text || ' ' || ${MS}::text, ' ' ORDER BY step, recorded_at, value) AS pts
-       FROM experiments.metric_points
+      `SELECT run_id, key, array_to_string(steps, ' ') AS s, array_to_string(vals, ' ') AS v,
+         array_to_string(times, ' ') AS t
+       FROM experiments.metric_chunks
        WHERE run_id = ANY($1::uuid[]) AND org_id = $2 ${keys ? 'AND key = ANY($3::text[])' : ''}
-       GROUP BY run_id, key
-       ORDER BY key, run_id`,
+       ORDER BY key, run_id, min_step`,
       keys ? [runIds, orgId, keys] : [runIds, orgId],
     );
-    return found.map((row) => {
-      const fields = row.pts.split(' ');
-      const points: MetricPoint[] = new Array(fields.length / 3);
-      for (let i = 0, j = 0; j < fields.length; i++, j += 3) {
-        points[i] = { step: Number(fields[j]), value: Number(fields[j + 1]), timestamp: Number(fields[j + 2]) };
+    const series: StoredSeries[] = [];
+    let current: (StoredSeries & { sorted: boolean }) | null = null;
+    for (const chunk of found) {
+      if (!current || current.runId !== chunk.run_id || current.key !== chunk.key) {
+        if (current && !current.sorted) current.points.sort(comparePoints);
+        current = { runId: chunk.run_id, key: chunk.key, points: [], sorted: true };
+        series.push(current);
       }
-      return { runId: row.run_id, key: row.key, points };
-    });
+      const steps = chunk.s.split(' ');
+      const values = chunk.v.split(' ');
+      const times = chunk.t.split(' ');
+      const points = current.points;
+      // chunks of one series may overlap (points logged out of order): then the series is sorted whole
+      const first = { step: Number(steps[0]), value: Number(values[0]), timestamp: Number(times[0]) };
+      if (points.length > 0 && comparePoints(points[points.length - 1]!, first) > 0) current.sorted = false;
+      points.push(first);
+      for (let i = 1; i < steps.length; i++) {
+        points.push({ step: Number(steps[i]), value: Number(values[i]), timestamp: Number(times[i]) });
+      }
+    }
+    if (current && !current.sorted) current.points.sort(comparePoints);
+    return series.map(({ runId, key, points }) => ({ runId, key, points }));
   },
 };
-
-/** A text element of a PostgreSQL array literal: always quoted, with `"` and `\\` escaped. */
-function arrayText(text: string): string {
-  return `"${text.replace(/["\\]/g, '\\$&')}"`;
-}

@@ -194,6 +194,15 @@ export function runService(ctx: TrackingContext): RunService {
       const metrics: MetricInput[] = metricsIn.map((metric) => checkMetric(metric, checkedKeys));
       const params = checkParams(paramsIn);
       const tags = checkTags(tagsIn);
+      // the ingestion path: metrics alone go in one statement that checks the run as it writes; when
+      // it wrote nothing, the full path below finds out why (and says so)
+      if (metrics.length > 0 && params.length === 0 && tags.length === 0 && isUuid(runId)) {
+        const written = await inOrg(ctx, actor, (m) => metricStore.append(m, actor.orgId, runId, metrics));
+        if (written) {
+          await ctx.live.metrics(actor.orgId, runId, metrics);
+          return;
+        }
+      }
       const run = await inOrg(ctx, actor, async (m) => {
         const found = await findRun(m, actor, runId);
         assertRunWritable(found);
@@ -207,7 +216,10 @@ export function runService(ctx: TrackingContext): RunService {
             );
           }
         }
-        await metricStore.append(m, actor.orgId, found.id, metrics);
+        if (metrics.length > 0 && !(await metricStore.append(m, actor.orgId, found.id, metrics))) {
+          // deleted, or its experiment archived, by another call since it was looked up
+          throw invalidParameter(`The run ${found.id} is no longer active; restore it to log to it.`);
+        }
         await runStore.setTags(m, actor.orgId, found.id, tags);
         const renamed = tags.findLast((t) => t.key === RUN_NAME_TAG);
         if (renamed) await runStore.update(m, actor.orgId, found.id, { name: renamed.value });
