@@ -13,6 +13,7 @@ const testDirs = [
   'cli/dist/test',
   'bench/dist/test',
   'web/test',
+  'examples/test',
 ];
 for (const subgraph of readdirSync(join(root, 'subgraphs'))) testDirs.push(`subgraphs/${subgraph}/dist/test`);
 
