@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { disableTenantIsolation, enableTenantIsolation, inTenant, openServiceDatabase } from '../src/index.js';
+import {
+  disableTenantIsolation,
+  enableTenantIsolation,
+  inTenant,
+  openServiceDatabase,
+  sqlLiteral,
+  tenantStatement,
+} from '../src/index.js';
 import { embeddedTestTarget, postgresTestTarget, type TestDatabaseTarget } from '../src/testing/index.js';
 
 const orgA = '00000000-0000-4000-8000-00000000000a';
@@ -94,6 +101,50 @@ for (const kind of ['postgres', 'embedded'] as const) {
       );
     });
 
+    test('tenantStatement: one statement in one round trip, with literals inlined and the same isolation', async () => {
+      const tricky = [`it's`, 'back\\slash \\n', 'quote " and \' both', 'ünïcödé ✓', '$1 stays text'];
+      const inserted = await tenantStatement<{ name: string }>(
+        db,
+        orgA,
+        `INSERT INTO tenancy.projects (org_id, name) SELECT $1, n FROM unnest($2::text[]) AS u(n) RETURNING name`,
+        [orgA, tricky],
+      );
+      assert.deepEqual(
+        inserted.map((r) => r.name),
+        tricky,
+      );
+      // the row-level security policy applies: another organization's rows are neither seen nor written
+      const seen = await tenantStatement<{ name: string }>(db, orgB, `SELECT name FROM tenancy.projects`, []);
+      assert.deepEqual(
+        seen.map((r) => r.name),
+        ['b1'],
+      );
+      await assert.rejects(
+        tenantStatement(db, orgB, `INSERT INTO tenancy.projects (org_id, name) VALUES ($1, 'x')`, [orgA]),
+        /row-level security/,
+      );
+      // a failed statement leaves no transaction open behind it: the next one works
+      const after = await tenantStatement<{ n: number }>(
+        db,
+        orgA,
+        `SELECT count(*)::int AS n FROM tenancy.projects WHERE name = ANY($1::text[])`,
+        [tricky],
+      );
+      assert.equal(after[0]!.n, tricky.length);
+      await db.query(`DELETE FROM tenancy.projects WHERE name = ANY($1::text[])`, [tricky]);
+    });
+
+    test('sqlLiteral renders what a statement needs, non-finite numbers as text', () => {
+      assert.equal(sqlLiteral(null), 'NULL');
+      assert.equal(sqlLiteral(1.5), '1.5');
+      assert.equal(sqlLiteral(NaN), `'NaN'`);
+      assert.equal(sqlLiteral(-Infinity), `'-Infinity'`);
+      assert.equal(sqlLiteral(`a'b`), `'a''b'`);
+      assert.equal(sqlLiteral('a\\b'), `E'a\\\\b'`);
+      // the array's own escaping puts a backslash in the text, so the string takes the E'' form
+      assert.equal(sqlLiteral([1, null, 'x"y']), `E'{1,NULL,"x\\\\"y"}'`);
+      assert.equal(sqlLiteral([1, 'a b']), `'{1,"a b"}'`);
+    });
     test('the migration goes down and up again', async () => {
       await db.undoLastMigration();
       await db.runMigrations();

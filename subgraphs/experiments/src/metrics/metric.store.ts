@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { tenantStatement } from '@aitip/kit';
 import type { MetricInput, MetricPoint } from '../tracking/api.js';
 import { rows, toNumber } from '../sql.js';
 import { numberOrText } from '../numbers.js';
@@ -76,6 +77,67 @@ function finiteExtent(points: readonly MetricInput[]): [number | null, number | 
   return min === Infinity ? [null, null] : [min, max];
 }
 
+/** INSERT_BATCH's parameters for a batch of at least one point. */
+function batchParams(orgId: string, runId: string, metrics: readonly MetricInput[]): unknown[] {
+  const chunks = chunksOf(metrics);
+  const cols = {
+    key: [] as string[],
+    minStep: [] as number[],
+    maxStep: [] as number[],
+    steps: [] as string[],
+    values: [] as string[],
+    times: [] as string[],
+    latestStep: [] as number[],
+    latestValue: [] as Array<number | string>,
+    latestTime: [] as number[],
+    min: [] as Array<number | null>,
+    max: [] as Array<number | null>,
+    count: [] as number[],
+  };
+  for (const [key, points] of chunks) {
+    // array literals built here: pg's own array serialization of 1,000 numbers costs more than the
+    // rest of the statement's preparation
+    let steps = '';
+    let values = '';
+    let times = '';
+    for (const p of points) {
+      steps += (steps ? ',' : '') + String(p.step);
+      values += (values ? ',' : '') + String(p.value);
+      times += (times ? ',' : '') + String(p.timestamp);
+    }
+    const latest = points[points.length - 1]!;
+    const [min, max] = finiteExtent(points);
+    cols.key.push(key);
+    cols.minStep.push(points[0]!.step);
+    cols.maxStep.push(latest.step);
+    cols.steps.push(`{${steps}}`);
+    cols.values.push(`{${values}}`);
+    cols.times.push(`{${times}}`);
+    cols.latestStep.push(latest.step);
+    cols.latestValue.push(numberOrText(latest.value));
+    cols.latestTime.push(latest.timestamp);
+    cols.min.push(min);
+    cols.max.push(max);
+    cols.count.push(points.length);
+  }
+  return [
+    orgId,
+    runId,
+    cols.key,
+    cols.minStep,
+    cols.maxStep,
+    cols.steps,
+    cols.values,
+    cols.times,
+    cols.latestStep,
+    cols.latestValue,
+    cols.latestTime,
+    cols.min,
+    cols.max,
+    cols.count,
+  ];
+}
+
 /** One series of points, ordered by step then timestamp, with its size. */
 export interface StoredSeries {
   runId: string;
@@ -97,66 +159,13 @@ export const metricStore = {
    * experiment is not active or not there.
    */
   async append(m: EntityManager, orgId: string, runId: string, metrics: readonly MetricInput[]): Promise<boolean> {
-    const chunks = chunksOf(metrics);
-    const cols = {
-      key: [] as string[],
-      minStep: [] as number[],
-      maxStep: [] as number[],
-      steps: [] as string[],
-      values: [] as string[],
-      times: [] as string[],
-      latestStep: [] as number[],
-      latestValue: [] as Array<number | string>,
-      latestTime: [] as number[],
-      min: [] as Array<number | null>,
-      max: [] as Array<number | null>,
-      count: [] as number[],
-    };
-    for (const [key, points] of chunks) {
-      // array literals built here: pg's own array serialization of 1,000 numbers costs more than the
-      // rest of the statement's preparation
-      let steps = '';
-      let values = '';
-      let times = '';
-      for (const p of points) {
-        steps += (steps ? ',' : '') + String(p.step);
-        values += (values ? ',' : '') + String(p.value);
-        times += (times ? ',' : '') + String(p.timestamp);
-      }
-      const latest = points[points.length - 1]!;
-      const [min, max] = finiteExtent(points);
-      cols.key.push(key);
-      cols.minStep.push(points[0]!.step);
-      cols.maxStep.push(latest.step);
-      cols.steps.push(`{${steps}}`);
-      cols.values.push(`{${values}}`);
-      cols.times.push(`{${times}}`);
-      cols.latestStep.push(latest.step);
-      cols.latestValue.push(numberOrText(latest.value));
-      cols.latestTime.push(latest.timestamp);
-      cols.min.push(min);
-      cols.max.push(max);
-      cols.count.push(points.length);
-    }
-    const written = await rows(m, INSERT_BATCH, [
-      orgId,
-      runId,
-      cols.key,
-      cols.minStep,
-      cols.maxStep,
-      cols.steps,
-      cols.values,
-      cols.times,
-      cols.latestStep,
-      cols.latestValue,
-      cols.latestTime,
-      cols.min,
-      cols.max,
-      cols.count,
-    ]);
-    return written.length > 0;
+    return (await rows(m, INSERT_BATCH, batchParams(orgId, runId, metrics))).length > 0;
   },
 
+  /** `append` in its own transaction, in one round trip to the database (the ingestion path). */
+  async appendAlone(db: DataSource, orgId: string, runId: string, metrics: readonly MetricInput[]): Promise<boolean> {
+    return (await tenantStatement(db, orgId, INSERT_BATCH, batchParams(orgId, runId, metrics))).length > 0;
+  },
   /** Up to `limit` points (null: all) of one series after `from`, in step, timestamp, value order. */
   async page(
     m: EntityManager,

@@ -16,6 +16,7 @@ import {
   findExperiment,
   findRun,
   inOrg,
+  orgOf,
   type TrackingContext,
 } from '../tracking/context.js';
 import {
@@ -197,7 +198,7 @@ export function runService(ctx: TrackingContext): RunService {
       // the ingestion path: metrics alone go in one statement that checks the run as it writes; when
       // it wrote nothing, the full path below finds out why (and says so)
       if (metrics.length > 0 && params.length === 0 && tags.length === 0 && isUuid(runId)) {
-        const written = await inOrg(ctx, actor, (m) => metricStore.append(m, actor.orgId, runId, metrics));
+        const written = await metricStore.appendAlone(ctx.db, orgOf(actor), runId, metrics);
         if (written) {
           await ctx.live.metrics(actor.orgId, runId, metrics);
           return;

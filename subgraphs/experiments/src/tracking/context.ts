@@ -24,8 +24,13 @@ export interface TrackingContext {
 
 /** Runs `work` in one transaction that sees only the actor's organization (row-level security). */
 export function inOrg<T>(ctx: TrackingContext, actor: Actor, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  return inTenant(ctx.db, orgOf(actor), work);
+}
+
+/** The actor's organization id, checked. */
+export function orgOf(actor: Actor): string {
   if (!isUuid(actor.orgId)) throw new ForbiddenError(`"${actor.orgId}" is not an organization id.`);
-  return inTenant(ctx.db, actor.orgId, work);
+  return actor.orgId;
 }
 
 /** `mlflow-artifacts:/<experimentId>`: the artifact proxy serves what lies under it. */
