@@ -40,6 +40,18 @@ export interface SubgraphDefinition {
   workers?(deps: SubgraphDependencies): Promise<{ stop(): Promise<void> }>;
 }
 
+/** Where this process serves each subgraph it runs (all-in-one mode runs them all), by name. */
+const servedHere = new Map<string, string>();
+
+/**
+ * The base URL (`http://host:port`, without `/graphql`) at which this process serves subgraph `name`,
+ * or undefined when it does not run it: lets one subgraph call another's routes directly in the
+ * all-in-one mode, where each listens on a free loopback port.
+ */
+export function subgraphServedHere(name: string): string | undefined {
+  return servedHere.get(name);
+}
+
 /** The subgraph's SDL as composition reads it (`schema.graphql`). */
 export async function printSubgraphSdl(definition: SubgraphDefinition): Promise<string> {
   return printSubgraphSchema(await definition.schema(undefined)) + '\n';
@@ -98,10 +110,13 @@ export async function startSubgraph(
       },
       { host: options.host, port: options.port },
     );
+    const baseUrl = server.url.replace(/\/graphql$/, '');
+    servedHere.set(definition.name, baseUrl);
     let workers: { stop(): Promise<void> } | undefined;
     try {
       workers = await definition.workers?.(deps);
     } catch (err) {
+      servedHere.delete(definition.name);
       await server.close();
       throw err;
     }
@@ -109,6 +124,7 @@ export async function startSubgraph(
       ...server,
       db,
       async close() {
+        if (servedHere.get(definition.name) === baseUrl) servedHere.delete(definition.name);
         await workers?.stop();
         await server.close();
         await db.destroy();

@@ -63,7 +63,7 @@ export const domainEntityCases: SubgraphCase[] = [
         type: 'TrainingJob',
         query: 'trainingJob',
         table: 'training_jobs',
-        insert: `INSERT INTO training.training_jobs (id, org_id, name, status) VALUES ($1, $2, 'fine-tune', 'queued')`,
+        insert: `INSERT INTO training.training_jobs (id, org_id, name, status) VALUES ($1, $2, 'fine-tune', 'QUEUED')`,
       },
     ],
   },

@@ -1,23 +1,66 @@
 import { buildFederatedSchema, type SubgraphDefinition } from '@aitip/kit';
 import { TrainingInitial20261126000000 } from '../migrations/20261126000000-initial.js';
 import { TrainingTenantIsolation20261126100000 } from '../migrations/20261126100000-tenant-isolation.js';
-import { TrainingJobEntity } from './jobs/training-job.entity.js';
+import { TrainingJobLifecycle20261127100000 } from '../migrations/20261127100000-job-lifecycle.js';
+import { JobFeedsResolver, trainingPubSub } from './jobs/job-feeds.resolver.js';
 import { trainingJobReference } from './jobs/training-job.reference.js';
 import { TrainingJobResolver } from './jobs/training-job.resolver.js';
-import { TrainingJobStore } from './jobs/training-job.store.js';
+import { trainingServices } from './services.js';
+import { trainingSettingsSchema } from './settings.js';
+import { startAttemptsWorker } from './workers/attempts.worker.js';
+import { startLostAttemptsLoop } from './workers/lost-attempts.js';
 
 /** The training subgraph: TrainingJob (spec, status, attempts, workers, logs, artifacts). */
 export const trainingSubgraph: SubgraphDefinition = {
   name: 'training',
   defaultPort: 4103,
-  entities: [TrainingJobEntity],
-  migrations: [TrainingInitial20261126000000, TrainingTenantIsolation20261126100000],
+  // every table is read and written with SQL in the store; no typeorm entities
+  entities: [],
+  migrations: [
+    TrainingInitial20261126000000,
+    TrainingTenantIsolation20261126100000,
+    TrainingJobLifecycle20261127100000,
+  ],
+  settingsSchema: trainingSettingsSchema,
   async schema(deps) {
-    const trainingJobStore = deps && new TrainingJobStore(deps.db);
+    const s = deps && trainingServices(deps);
     return buildFederatedSchema({
-      resolvers: [TrainingJobResolver],
-      resolverInstances: trainingJobStore && [new TrainingJobResolver(trainingJobStore)],
-      referenceResolvers: trainingJobStore && { TrainingJob: trainingJobReference(trainingJobStore) },
+      resolvers: [TrainingJobResolver, JobFeedsResolver],
+      resolverInstances: s && [new TrainingJobResolver(s.jobs), new JobFeedsResolver()],
+      // jobEvents and jobLogs tail bus streams
+      buildOptions: {
+        pubSub: trainingPubSub(
+          deps?.resources.bus,
+          s && deps && { attempts: (orgId, jobId) => s.store.attempts(orgId, jobId), blob: deps.resources.blob },
+        ),
+      },
+      referenceResolvers: s && { TrainingJob: trainingJobReference(s.store) },
     });
+  },
+  async workers(deps) {
+    const s = trainingServices(deps);
+    const { bus, queue, blob } = deps.resources;
+    const worker = s.settings.TRAINING_WORKER
+      ? await startAttemptsWorker({
+          lifecycle: s.lifecycle,
+          jobs: s.jobs,
+          executors: s.executors,
+          experiments: s.experiments,
+          datasets: s.datasets,
+          bus,
+          queue,
+          blob,
+          settings: s.settings,
+          log: deps.logger.child({ worker: 'training-attempts' }),
+          workRoot: s.workRoot,
+        })
+      : undefined;
+    const lost = startLostAttemptsLoop(s.lifecycle, s.jobs, s.executors, s.settings, deps.logger);
+    return {
+      async stop() {
+        await lost.stop();
+        await worker?.stop();
+      },
+    };
   },
 };

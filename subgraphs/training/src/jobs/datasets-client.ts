@@ -1,0 +1,142 @@
+/**
+ * The training subgraph's calls to the datasets subgraph, on its own address with an identity signed by
+ * the internal secret, acting in the job's organization: which version an input names (GraphQL), and the
+ * version's files (the tar archive route), extracted into a directory the attempt reads.
+ */
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract } from 'tar-stream';
+import { IDENTITY_HEADER, IdentitySigner, InputError, isUuid, type Identity } from '@aitip/kit';
+import type { JobSpecInput } from './job-spec.js';
+
+/** An input with the dataset version it resolved to at submission. */
+export interface ResolvedInput {
+  name: string;
+  datasetId: string;
+  versionId: string;
+  version: number;
+}
+
+interface VersionRow {
+  id: string;
+  version: number;
+  status: string;
+}
+
+interface DatasetRow {
+  id: string;
+  name: string;
+  versions: VersionRow[];
+}
+
+/** Client of the datasets subgraph. */
+export class DatasetsClient {
+  private readonly signer: IdentitySigner;
+
+  /** `baseUrl` answers where the datasets subgraph is now (it may start after this client is made). */
+  constructor(
+    private readonly baseUrl: () => string | undefined,
+    internalSecret: string,
+  ) {
+    this.signer = new IdentitySigner(internalSecret);
+  }
+
+  private header(orgId: string): string {
+    const identity: Identity = { kind: 'system', orgId, roles: ['system'], scopes: ['datasets:read'] };
+    return this.signer.sign(identity);
+  }
+
+  private base(): string {
+    const base = this.baseUrl();
+    if (!base) {
+      throw new Error(
+        "the datasets subgraph's address is unknown; set TRAINING_DATASETS_URL (e.g. http://datasets:4102)",
+      );
+    }
+    return base.replace(/\/$/, '');
+  }
+
+  /** The READY version each input names, or an InputError that says which input is wrong and why. */
+  async resolve(orgId: string, inputs: readonly JobSpecInput[]): Promise<ResolvedInput[]> {
+    const resolved: ResolvedInput[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const field = `inputs[${index}]`;
+      const dataset = await this.dataset(orgId, input.dataset);
+      if (!dataset) {
+        throw new InputError(
+          `${field}: there is no dataset "${input.dataset}" in this organization; upload it first or fix the name`,
+          { field },
+        );
+      }
+      const live = dataset.versions.filter((v) => v.status === 'READY');
+      const version =
+        input.version === 'latest'
+          ? live.reduce<VersionRow | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined)
+          : dataset.versions.find((v) => v.version === input.version);
+      if (!version) {
+        throw new InputError(
+          input.version === 'latest'
+            ? `${field}: dataset "${dataset.name}" has no READY version yet; wait for its upload to validate`
+            : `${field}: dataset "${dataset.name}" has no version ${input.version}; its versions are ${dataset.versions.map((v) => v.version).join(', ') || 'none'}`,
+          { field },
+        );
+      }
+      if (version.status !== 'READY') {
+        throw new InputError(
+          `${field}: version ${version.version} of dataset "${dataset.name}" is ${version.status}, not READY; restore it or pick another`,
+          { field },
+        );
+      }
+      resolved.push({ name: input.name, datasetId: dataset.id, versionId: version.id, version: version.version });
+    }
+    return resolved;
+  }
+
+  private async dataset(orgId: string, nameOrId: string): Promise<DatasetRow | null> {
+    const byId = isUuid(nameOrId);
+    const query = byId
+      ? `query($v: ID!) { found: dataset(id: $v) { id name versions { id version status } } }`
+      : `query($v: String!) { found: datasetByName(name: $v) { id name versions { id version status } } }`;
+    const response = await fetch(`${this.base()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: this.header(orgId) },
+      body: JSON.stringify({ query, variables: { v: nameOrId } }),
+    });
+    const answer = (await response.json()) as {
+      data?: { found: DatasetRow | null };
+      errors?: Array<{ message: string }>;
+    };
+    if (answer.errors?.length) throw new Error(`datasets answered: ${answer.errors.map((e) => e.message).join('; ')}`);
+    return answer.data?.found ?? null;
+  }
+
+  /** Downloads a version's files into `dir` (readable by any user, so a container's uid can read them). */
+  async download(orgId: string, versionId: string, dir: string): Promise<void> {
+    const response = await fetch(`${this.base()}/rest/versions/${versionId}/archive`, {
+      headers: { [IDENTITY_HEADER]: this.header(orgId) },
+    });
+    if (!response.ok || !response.body) {
+      throw new Error(`downloading dataset version ${versionId} answered ${response.status}: ${await response.text()}`);
+    }
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    const unpack = extract();
+    const done = (async () => {
+      for await (const entry of unpack) {
+        const name = posix.normalize(entry.header.name);
+        if (entry.header.type !== 'file' || name.startsWith('../') || posix.isAbsolute(name)) {
+          entry.resume();
+          continue;
+        }
+        const target = join(dir, name);
+        await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+        await pipeline(entry, createWriteStream(target, { mode: 0o644 }));
+      }
+    })();
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), unpack);
+    await done;
+    await chmod(dir, 0o755);
+  }
+}

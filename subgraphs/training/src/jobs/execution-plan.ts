@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { InputError } from '@aitip/kit';
+import { createDockerExecutor } from '../executors/docker.js';
+import type { ExecutionSpec, Executor } from '../executors/executor.js';
+import { createLocalExecutor } from '../executors/local.js';
+import type { TrainingSettings } from '../settings.js';
+import { hyperparameterArgs, hyperparameterEnv, type JobSpec } from './job-spec.js';
+
+/** The executors a process offers, made on first use (a Docker client only when a job asks for Docker). */
+export class Executors {
+  private readonly made = new Map<string, Executor>();
+
+  /** The executor of `backend`; an InputError for one this platform cannot run. */
+  get(backend: string): Executor {
+    let executor = this.made.get(backend);
+    if (executor) return executor;
+    if (backend === 'local') executor = createLocalExecutor();
+    else if (backend === 'docker') executor = createDockerExecutor();
+    else if (backend === 'kubernetes') {
+      throw new InputError(
+        'backend kubernetes: no Kubernetes cluster is configured for this platform; use backend local or docker, or ask an administrator to configure a cluster',
+        { field: 'backend' },
+      );
+    } else {
+      throw new InputError(`unknown backend "${backend}"; use local, docker or kubernetes`, { field: 'backend' });
+    }
+    this.made.set(backend, executor);
+    return executor;
+  }
+}
+
+/** Where one attempt works on the worker's machine. */
+export interface AttemptDirs {
+  /** The code directory (a private copy on the local backend), or null when the code is in the image. */
+  codeDir: string | null;
+  outputDir: string;
+  scratchDir: string;
+}
+
+/** The attempt's directories under the worker's work root. */
+export function attemptDirs(workRoot: string, jobId: string, attempt: number, hasCode: boolean): AttemptDirs {
+  const scratchDir = join(workRoot, jobId, `attempt-${attempt}`);
+  return { codeDir: hasCode ? join(scratchDir, 'code') : null, outputDir: join(scratchDir, 'output'), scratchDir };
+}
+
+/** The execution name of an attempt: unique, DNS-label safe. */
+export const executionName = (jobId: string, attempt: number) =>
+  `aitip-${jobId.replace(/-/g, '').slice(0, 12)}-${attempt}`;
+
+/** Refuses what this version of the platform cannot run yet, with what to do instead. */
+export function checkSupported(spec: JobSpec, settings: TrainingSettings): void {
+  if (spec.code?.archiveId) {
+    throw new InputError(
+      'code.archiveId: uploaded code archives are not accepted yet; use an image with the code inside, or (local backend) a code.path',
+      { field: 'code.archiveId' },
+    );
+  }
+  if (spec.code?.path && (spec.backend !== 'local' || !settings.TRAINING_LOCAL_CODE_PATHS)) {
+    throw new InputError(
+      spec.backend !== 'local'
+        ? 'code.path names a directory on the worker machine, which only the local backend reads; put the code in the image'
+        : 'code.path is refused: this platform does not let jobs name directories on the worker (set TRAINING_LOCAL_CODE_PATHS=true to allow it)',
+      { field: 'code.path' },
+    );
+  }
+}
+
+/** The execution spec of attempt `attempt` of job `jobId`. */
+export function executionSpecOf(
+  orgId: string,
+  jobId: string,
+  attempt: number,
+  spec: JobSpec,
+  dirs: AttemptDirs,
+  extraEnv: Record<string, string> = {},
+): ExecutionSpec {
+  return {
+    name: executionName(jobId, attempt),
+    labels: { 'aitip.dev/org': orgId, 'aitip.dev/job': jobId, 'aitip.dev/attempt': String(attempt) },
+    ...(spec.image ? { image: spec.image } : {}),
+    command: [...spec.command, ...spec.args, ...hyperparameterArgs(spec.hyperparameters)],
+    env: {
+      ...spec.env,
+      ...hyperparameterEnv(spec.hyperparameters),
+      ...extraEnv,
+      AITIP_JOB_ID: jobId,
+      AITIP_ATTEMPT: String(attempt),
+    },
+    workers: spec.workers,
+    codeDir: dirs.codeDir,
+    outputDir: dirs.outputDir,
+    scratchDir: dirs.scratchDir,
+    inputs: [],
+    resources: spec.resources,
+    network: spec.network,
+    timeoutSeconds: spec.timeoutSeconds,
+  };
+}
