@@ -18,7 +18,10 @@ export const trainingSettingsSchema = z.object({
   TRAINING_STALE_SECONDS: env.positiveInt(60, 'seconds without a heartbeat after which an attempt counts as lost'),
   TRAINING_RECONCILE_SECONDS: env.positiveInt(15, 'seconds between passes of the lost-attempt reconcile loop'),
   TRAINING_RETRY_BACKOFF_SECONDS: env.positiveInt(5, 'seconds before the first retry; doubles with each attempt'),
-  TRAINING_LOG_STREAM_MAX_LEN: env.positiveInt(200_000, "log lines a job's live stream keeps"),
+  TRAINING_LOG_STREAM_MAX_LEN: env.positiveInt(
+    10_000,
+    "entries a job's live log stream keeps (each holds up to 1,000 consecutive lines: a quiet job's entries hold one)",
+  ),
   TRAINING_LOG_LINGER_SECONDS: env.positiveInt(
     600,
     "seconds an ended job's live log stream stays; later, jobLogs replays the archived attempt logs",

@@ -1,11 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jobLogsStream } from '../src/storage-keys.js';
-import { job, member, startTraining, statusesUntilEnd, submit, type TrainingHarness } from './support.js';
+import { job, logLines, member, startTraining, statusesUntilEnd, submit, type TrainingHarness } from './support.js';
 
 type Line = { number: number; attempt: number; stream: string; text: string };
-const LOGS = `subscription($id: ID!, $from: Int) { jobLogs(jobId: $id, fromLine: $from) { number attempt stream text } }`;
-
 for (const mode of ['real', 'embedded'] as const) {
   describe(`job logs past the live stream (${mode === 'real' ? 'Redis, S3' : 'embedded'})`, () => {
     let h: TrainingHarness;
@@ -48,14 +46,14 @@ for (const mode of ['real', 'embedded'] as const) {
         text: `line ${n % 40} of ${n < 40 ? 1 : 2}`,
       }));
       // right after the end (the trimmed stream may still hold the last lines)
-      assert.deepEqual(await h.subscribe<Line>(LOGS, { id, from: 0 }, alice, (l) => l.length === 80), expected);
+      assert.deepEqual(await logLines<Line>(h, { id, from: 0 }, alice, 80, 'number attempt stream text'), expected);
       // and once it is gone
       while ((await h.resources.bus.read(jobLogsStream(alice.orgId!, id), { count: 1 })).length > 0) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      assert.deepEqual(await h.subscribe<Line>(LOGS, { id, from: 0 }, alice, (l) => l.length === 80), expected);
+      assert.deepEqual(await logLines<Line>(h, { id, from: 0 }, alice, 80, 'number attempt stream text'), expected);
       assert.deepEqual(
-        await h.subscribe<Line>(LOGS, { id, from: 35 }, alice, (l) => l.length === 45),
+        await logLines<Line>(h, { id, from: 35 }, alice, 45, 'number attempt stream text'),
         expected.slice(35),
       );
     });

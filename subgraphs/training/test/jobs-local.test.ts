@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   job,
+  logLines,
   member,
   repoRoot,
   startTraining,
@@ -61,8 +62,8 @@ async function checkTabularNode(h: TrainingHarness, alice: Identity): Promise<st
 
   // the whole log from line 0, numbered without gaps, then from line 10
   type Line = { number: number; text: string; stream: string; rank: number; attempt: number };
-  const query = `subscription($id: ID!, $from: Int) { jobLogs(jobId: $id, fromLine: $from) { number attempt rank stream text at } }`;
-  const all = await h.subscribe<Line>(query, { id: created.id, from: 0 }, alice, (l) => l.length === attempt.logLines);
+  const fields = 'number attempt rank stream text at';
+  const all = await logLines<Line>(h, { id: created.id, from: 0 }, alice, attempt.logLines, fields);
   assert.deepEqual(
     all.map((l) => l.number),
     Array.from({ length: attempt.logLines }, (_, i) => i),
@@ -70,12 +71,7 @@ async function checkTabularNode(h: TrainingHarness, alice: Identity): Promise<st
   assert.ok(all.some((l) => l.text.startsWith('@aitip ')));
   assert.ok(all.some((l) => /^wrote .*model\.onnx/.test(l.text)));
   assert.ok(all.every((l) => l.rank === 0 && l.attempt === 1 && l.stream === 'stdout'));
-  const tail = await h.subscribe<Line>(
-    query,
-    { id: created.id, from: 10 },
-    alice,
-    (l) => l.length === attempt.logLines - 10,
-  );
+  const tail = await logLines<Line>(h, { id: created.id, from: 10 }, alice, attempt.logLines - 10, fields);
   assert.equal(tail[0]!.number, 10);
   assert.deepEqual(tail, all.slice(10));
 
@@ -179,11 +175,12 @@ describe('training jobs on the local backend (PostgreSQL, Redis, RabbitMQ, S3)',
       ],
     );
     // the second attempt's lines continue the job log's numbering
-    const lines = await h.subscribe<{ number: number; attempt: number; stream: string; text: string }>(
-      `subscription($id: ID!) { jobLogs(jobId: $id) { number attempt stream text } }`,
+    const lines = await logLines<{ number: number; attempt: number; stream: string; text: string }>(
+      h,
       { id },
       alice,
-      (l) => l.length === 4,
+      4,
+      'number attempt stream text',
     );
     assert.deepEqual(
       lines.map((l) => [l.number, l.attempt]),

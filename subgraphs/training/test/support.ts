@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
@@ -284,4 +285,28 @@ export async function uploadDatasetVersion(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The first `count` (or more) lines of a job's log through jobLogs from `variables.from`, its batches
+ * flattened; checks that each batch starts where the one before ended. `fields`: the line fields to ask for.
+ */
+export async function logLines<T extends { number: number }>(
+  h: TrainingHarness,
+  variables: { id: string; from?: number },
+  identity: Identity,
+  count: number,
+  fields: string,
+): Promise<T[]> {
+  const batches = await h.subscribe<{ firstLine: number; lines: T[] }>(
+    `subscription($id: ID!, $from: Int) { jobLogs(jobId: $id, fromLine: $from) { firstLine lines { ${fields} } } }`,
+    variables,
+    identity,
+    (b) => b.reduce((n, x) => n + x.lines.length, 0) >= count,
+  );
+  for (const [i, b] of batches.entries()) {
+    assert.equal(b.firstLine, b.lines[0]!.number);
+    if (i > 0) assert.equal(b.firstLine, batches[i - 1]!.firstLine + batches[i - 1]!.lines.length);
+  }
+  return batches.flatMap((b) => b.lines);
 }

@@ -21,7 +21,7 @@ import {
   type StreamEntry,
 } from '@aitip/kit';
 import { jobEventsStream, jobLogsStream, jobOfLogStream } from '../storage-keys.js';
-import { jobLogLines, type LogArchive } from './job-log-replay.js';
+import { jobLogEntries, type LogArchive, type LogEntry } from './job-log-replay.js';
 import { TrainingJobStatus } from './training-job.type.js';
 
 @ObjectType({ description: 'A status change of a training job.' })
@@ -66,6 +66,18 @@ export class TrainingJobLogLine {
   at: Date;
 }
 
+@ObjectType({
+  description:
+    'Consecutive lines of a training job log, as one event: a job printing fast sends hundreds of lines per event.',
+})
+export class TrainingJobLogBatch {
+  @Field(() => Int, { description: 'The number of the first line.' })
+  firstLine: number;
+
+  @Field(() => [TrainingJobLogLine], { description: 'The lines, in order.' })
+  lines: TrainingJobLogLine[];
+}
+
 type FeedData = SubscribeResolverData<
   unknown,
   { jobId: string; after?: string | null; fromLine?: number },
@@ -94,7 +106,7 @@ export function trainingPubSub(bus: Bus | undefined, archive?: LogArchive): PubS
       if (typeof id === 'string' && id.startsWith(FROM_LINE)) {
         if (!bus) throw new Error('This schema was built for printing only; it cannot serve subscriptions.');
         const [orgId, jobId] = jobOfLogStream(stream);
-        return jobLogLines(bus, archive, orgId, jobId, Number(id.slice(FROM_LINE.length)));
+        return jobLogEntries(bus, archive, orgId, jobId, Number(id.slice(FROM_LINE.length)));
       }
       return streams.subscribe(stream, id);
     },
@@ -126,9 +138,9 @@ export class JobFeedsResolver {
     };
   }
 
-  @Subscription(() => TrainingJobLogLine, {
+  @Subscription(() => TrainingJobLogBatch, {
     description:
-      "The job's log from line `fromLine` (earlier attempts' lines from their archives), then new lines as they are printed.",
+      "The job's log from line `fromLine` (earlier attempts' lines from their archives), then new lines as they are printed, in batches of consecutive lines.",
     topics: (data: FeedData) => jobStreamOf(data, jobLogsStream),
     topicId: ({ args }: FeedData) => {
       const fromLine = args.fromLine ?? 0;
@@ -140,19 +152,21 @@ export class JobFeedsResolver {
   })
   @Requires('training:read')
   jobLogs(
-    @Root() entry: StreamEntry,
+    @Root() { entry }: { entry: LogEntry },
     @Arg('jobId', () => ID) _jobId: string,
     @Arg('fromLine', () => Int, { defaultValue: 0, description: 'The first line wanted (0: the start).' })
     _fromLine: number,
-  ): TrainingJobLogLine {
-    const e = entry.entry;
+  ): TrainingJobLogBatch {
     return {
-      number: Number(e['n']),
-      attempt: Number(e['attempt']),
-      rank: Number(e['rank']),
-      stream: String(e['stream']),
-      text: String(e['text']),
-      at: new Date(Number(e['at'])),
+      firstLine: entry.n,
+      lines: entry.lines.map(([rank, stream, text, at], i) => ({
+        number: entry.n + i,
+        attempt: entry.attempt,
+        rank,
+        stream,
+        text,
+        at: new Date(at),
+      })),
     };
   }
 }
