@@ -8,8 +8,9 @@ import { auth } from './auth/benchmark.js';
 import { subscriptions } from './subscriptions/benchmark.js';
 import { datasets } from './datasets/benchmark.js';
 import { metrics } from './metrics/benchmark.js';
+import { training } from './training/benchmark.js';
 
-const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions, datasets, metrics];
+const benchmarks: Benchmark[] = [routerOverhead, federation, startup, auth, subscriptions, datasets, metrics, training];
 
 function usage(): string {
   return [

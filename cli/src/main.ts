@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDatasets } from './commands/datasets.js';
+import { registerJobs } from './jobs/command.js';
 import { registerKeys } from './commands/keys.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
@@ -32,6 +33,7 @@ registerOrgs(program, context);
 registerKeys(program, context);
 registerDatasets(program, context);
 registerRuns(program, context);
+registerJobs(program, context);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`aitip: ${(err as Error).message}\n`);

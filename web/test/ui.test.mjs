@@ -127,7 +127,7 @@ test('the playground runs a query and shows the response', async (t) => {
   try {
     // The playground sends the web UI's stored session, and a domain page shows its placeholder.
     await signInThroughUi(page, baseUrl, user);
-    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Training' }).click();
+    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Models' }).click();
     await page.getByText('Not built yet.').waitFor({ timeout: UI_TIMEOUT_MS });
     await page.goto(`${baseUrl}/playground`);
     const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');

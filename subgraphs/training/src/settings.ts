@@ -27,6 +27,7 @@ export const trainingSettingsSchema = z.object({
     "seconds an ended job's live log stream stays; later, jobLogs replays the archived attempt logs",
   ),
   TRAINING_EVENT_STREAM_MAX_LEN: env.positiveInt(1_000, "transitions a job's live event stream keeps"),
+  TRAINING_CODE_ARCHIVE_MAX_MIB: env.positiveInt(100, 'the largest code archive (.tar.gz) an upload may send, in MiB'),
   TRAINING_LOCAL_CODE_PATHS: env
     .bool(false)
     .describe('true or false: let local-backend jobs name a code directory on the worker machine (code.path)'),

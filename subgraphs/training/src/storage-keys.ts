@@ -20,3 +20,6 @@ export function jobOfLogStream(stream: string): [string, string] {
 /** Where an attempt's log is archived when it ends. */
 export const attemptLogKey = (orgId: string, jobId: string, attempt: number) =>
   `training/${orgId}/${jobId}/attempt-${attempt}.log`;
+
+/** Where an uploaded code archive is kept. */
+export const codeArchiveKey = (orgId: string, archiveId: string) => `training/${orgId}/code/${archiveId}.tar.gz`;

@@ -178,6 +178,33 @@ describe('local executor: stopping', () => {
   });
 });
 
+describe('local executor: output flow', () => {
+  test('while the caller is full the job is held back on its writes; nothing is lost when it drains', async () => {
+    let held = true;
+    let resume: (() => void) | null = null;
+    const lines: string[] = [];
+    const spec = makeSpec(dirs, {
+      command: [node, '-e', 'for (let i = 0; i < 100000; i++) console.log(`line ${i} ${"x".repeat(80)}`)'],
+    });
+    const execution = await executor.start(spec, {
+      flow: { full: () => held, whenDrained: (r) => (resume = r) },
+      onLine: (line) => lines.push(line.text),
+    });
+    // 9 MB does not fit the pipe: held back, the job cannot get far nor end
+    while (resume === null) await new Promise((r) => setTimeout(r, 20));
+    const seen = lines.length;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(lines.length < 100_000, 'the job ran to its end while its output was held back');
+    assert.equal(lines.length, seen, 'lines kept coming while the output was held back');
+    held = false;
+    (resume as () => void)();
+    const result = await execution.done;
+    assert.equal(result.outcome, 'succeeded', result.message);
+    assert.equal(lines.length, 100_000);
+    assert.equal(lines.at(-1)!.startsWith('line 99999 '), true);
+  });
+});
+
 describe('local executor: after a crash', () => {
   test('another executor on the same state directory finds a running attempt by its labels and kills it', async () => {
     const stateDir = join(dirs.root, 'state');

@@ -10,6 +10,7 @@ import { AcceptInvitationPage } from '../members/AcceptInvitationPage';
 import { MembersPage } from '../members/MembersPage';
 import { NewOrganizationPage } from '../organizations/NewOrganizationPage';
 import { StatusPage } from '../status/StatusPage';
+import { trainingRouteFor } from '../training/routes';
 import { PLANNED_DOMAIN_PAGES, STATUS_PATH } from './domains';
 import { NotFoundPage } from './NotFoundPage';
 import { PlannedDomainPage } from './PlannedDomainPage';
@@ -53,6 +54,8 @@ export function routeFor(path: string): ShellRoute {
   if (datasetsRoute) return datasetsRoute;
   const experimentsRoute = experimentsRouteFor(path);
   if (experimentsRoute) return experimentsRoute;
+  const trainingRoute = trainingRouteFor(path);
+  if (trainingRoute) return trainingRoute;
   const domain = PLANNED_DOMAIN_PAGES.find((page) => page.path === path);
   if (domain) return { title: domain.title, access: 'signed-in', render: () => <PlannedDomainPage domain={domain} /> };
   return { title: 'Page not found', access: 'public', render: () => <NotFoundPage pathname={path} /> };

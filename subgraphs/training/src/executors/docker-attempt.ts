@@ -4,7 +4,7 @@
  * with the attempt's network.
  */
 import type Dockerode from 'dockerode';
-import type { Execution, ExecutionLine, ExecutionResult, ExecutionSpec, WorkerResult } from './executor.js';
+import type { Execution, ExecutionLine, ExecutionResult, ExecutionSpec, OutputFlow, WorkerResult } from './executor.js';
 import { containerOptions, networkName, networkOptions } from './docker-container.js';
 import { dockerMessage, dockerStatus, imageMissingError, isUnreachable, unreachableError } from './docker-errors.js';
 import { followOutput, type FollowedOutput } from './docker-logs.js';
@@ -26,6 +26,7 @@ export async function startDockerAttempt(
   docker: Dockerode,
   spec: ExecutionSpec,
   onLine: (line: ExecutionLine) => void,
+  flow?: OutputFlow,
 ): Promise<Execution> {
   const workers: DockerWorker[] = [];
   const created: Dockerode.Container[] = [];
@@ -36,7 +37,7 @@ export async function startDockerAttempt(
       const container = await docker.createContainer(containerOptions(spec, rank));
       created.push(container);
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      workers.push({ rank, container, output: followOutput(stream, rank, onLine), ended: false });
+      workers.push({ rank, container, output: followOutput(stream, rank, onLine, flow), ended: false });
     }
     for (const worker of workers) await worker.container.start();
   } catch (error) {

@@ -5,7 +5,7 @@
  * the header and payload are tracked as a small state machine and payloads go straight to each
  * stream's line splitter without being copied together.
  */
-import type { ExecutionLine } from './executor.js';
+import { applyOutputFlow, type ExecutionLine, type OutputFlow } from './executor.js';
 import { LineSplitter } from './lines.js';
 
 const HEADER_BYTES = 8;
@@ -67,12 +67,16 @@ export function followOutput(
   stream: NodeJS.ReadableStream,
   rank: number,
   onLine: (line: ExecutionLine) => void,
+  flow?: OutputFlow,
 ): FollowedOutput {
   const demuxer = new DockerStreamDemuxer(
     new LineSplitter((text) => onLine({ rank, stream: 'stdout', text, at: Date.now() })),
     new LineSplitter((text) => onLine({ rank, stream: 'stderr', text, at: Date.now() })),
   );
-  stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+  stream.on('data', (chunk: Buffer) => {
+    demuxer.push(chunk);
+    applyOutputFlow(flow, [stream]);
+  });
   const ended = new Promise<void>((resolve) => {
     let finished = false;
     const finish = () => {

@@ -59,11 +59,11 @@ export function createDockerExecutor(options: DockerExecutorOptions = {}): Execu
       }
     },
 
-    async start(spec, { onLine }) {
+    async start(spec, { onLine, flow }) {
       checkSpecShape(spec);
       await requireImage(spec);
       await prepareWritableDirs(spec);
-      return startDockerAttempt(docker, spec, onLine);
+      return startDockerAttempt(docker, spec, onLine, flow);
     },
 
     async running(labels) {

@@ -124,7 +124,30 @@ export interface Execution {
   cancel(): Promise<void>;
 }
 
+/**
+ * Flow control of a job's output: while the caller cannot keep up, the backend stops reading the
+ * workers' output, so a job that prints faster than its log is stored blocks on its next write once
+ * the pipe is full (as a program piped into a slow reader does) instead of piling lines up in memory.
+ */
+export interface OutputFlow {
+  /** Whether the caller's buffer is full: stop reading output. */
+  full(): boolean;
+  /** Calls `resume` once, when the buffer has room again. */
+  whenDrained(resume: () => void): void;
+}
+
+/** Stops reading `streams` while `flow` is full, resuming them when it drains. */
+export function applyOutputFlow(flow: OutputFlow | undefined, streams: readonly NodeJS.ReadableStream[]): void {
+  if (!flow?.full() || streams.some((s) => s.isPaused())) return;
+  for (const s of streams) s.pause();
+  flow.whenDrained(() => {
+    for (const s of streams) s.resume();
+  });
+}
+
 export interface StartOptions {
+  /** Holds the output back while the caller cannot keep up (local and Docker backends). */
+  flow?: OutputFlow;
   /** Called for every line of every worker, in order per worker and stream; it must not throw. */
   onLine(line: ExecutionLine): void;
 }

@@ -12,7 +12,14 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@aitip/kit';
-import type { Execution, ExecutionResult, ExecutionSpec, Executor, StartOptions } from './executor.js';
+import {
+  applyOutputFlow,
+  type Execution,
+  type ExecutionResult,
+  type ExecutionSpec,
+  type Executor,
+  type StartOptions,
+} from './executor.js';
 import { AttemptTracker, longTimer, type FailureWording } from './local-attempt.js';
 import { checkSpecShape } from './local-spec.js';
 import {
@@ -191,7 +198,7 @@ function runLocalAttempt(
   base: LocalBaseEnv,
   workspace: LocalWorkspace,
   masterPort: number,
-  { onLine }: StartOptions,
+  { onLine, flow }: StartOptions,
 ): Execution & { groups: number[] } {
   const tracker = new AttemptTracker(spec);
   const graceMs = (spec.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
@@ -246,7 +253,7 @@ function runLocalAttempt(
       });
       const worker: LocalWorker = { rank, child, exited: false };
       workers.push(worker);
-      watchWorker(worker, onLine, workerEnded);
+      watchWorker(worker, onLine, flow, workerEnded);
     }
   } catch (error) {
     // spawn throws only for arguments it refuses outright; leave nothing running behind the rejection.
@@ -268,14 +275,22 @@ function runLocalAttempt(
 function watchWorker(
   worker: LocalWorker,
   onLine: StartOptions['onLine'],
+  flow: StartOptions['flow'],
   workerEnded: (worker: LocalWorker, code: number | null, signal: string | null, wording?: FailureWording) => void,
 ): void {
   const { child, rank } = worker;
   const command = child.spawnfile;
   const stdout = new LineSplitter((text) => onLine({ rank, stream: 'stdout', text, at: Date.now() }));
   const stderr = new LineSplitter((text) => onLine({ rank, stream: 'stderr', text, at: Date.now() }));
-  child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const pipes = [child.stdout!, child.stderr!];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    applyOutputFlow(flow, pipes);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    applyOutputFlow(flow, pipes);
+  });
   let finished = false;
 
   child.on('error', (error: NodeJS.ErrnoException) => {
@@ -289,10 +304,17 @@ function watchWorker(
     worker.exited = true;
     // Like a container whose main process ended: whatever it left running in its group goes too.
     killGroup(child, 'SIGKILL');
-    const drain = setTimeout(() => {
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-    }, PIPE_DRAIN_MS);
+    // pipes held back by the output flow are still being read: the clock runs only while they flow
+    const drainLater = (): NodeJS.Timeout =>
+      setTimeout(() => {
+        if (pipes.some((pipe) => pipe.isPaused())) {
+          drain = drainLater();
+          return;
+        }
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+      }, PIPE_DRAIN_MS);
+    let drain = drainLater();
     child.once('close', () => clearTimeout(drain));
   });
   // 'close' comes after both pipes have ended, so every line has been read by then.

@@ -37,6 +37,13 @@ export interface AttemptDirs {
   scratchDir: string;
 }
 
+/**
+ * Whether an attempt of `spec` gets a code directory on the worker: a copied `code.path`, or an
+ * extracted archive (the kubernetes backend fetches the archive itself, in the pod).
+ */
+export const codeOnWorker = (spec: JobSpec) =>
+  Boolean(spec.code?.path || (spec.code?.archiveId && spec.backend !== 'kubernetes'));
+
 /** The attempt's directories under the worker's work root. */
 export function attemptDirs(workRoot: string, jobId: string, attempt: number, hasCode: boolean): AttemptDirs {
   const scratchDir = join(workRoot, jobId, `attempt-${attempt}`);
@@ -49,12 +56,6 @@ export const executionName = (jobId: string, attempt: number) =>
 
 /** Refuses what this version of the platform cannot run yet, with what to do instead. */
 export function checkSupported(spec: JobSpec, settings: TrainingSettings): void {
-  if (spec.code?.archiveId) {
-    throw new InputError(
-      'code.archiveId: uploaded code archives are not accepted yet; use an image with the code inside, or (local backend) a code.path',
-      { field: 'code.archiveId' },
-    );
-  }
   if (spec.code?.path && (spec.backend !== 'local' || !settings.TRAINING_LOCAL_CODE_PATHS)) {
     throw new InputError(
       spec.backend !== 'local'

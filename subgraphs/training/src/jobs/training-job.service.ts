@@ -1,6 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError, InputError, NotFoundError, requireOrg, type Bus, type Identity, type Logger } from '@aitip/kit';
+import type { CodeArchives } from '../code-archives/code-archives.js';
 import type { TrainingSettings } from '../settings.js';
 import { CANCEL_CHANNEL } from '../storage-keys.js';
 import { admitJob } from './admission.js';
@@ -16,6 +18,8 @@ export const JOB_TAG = 'aitip.training.job';
 
 /** Submitting, reading, cancelling and retrying training jobs. */
 export class TrainingJobService {
+  private codeArchives: CodeArchives | null = null;
+
   constructor(
     private readonly lifecycle: JobLifecycle,
     private readonly executors: Executors,
@@ -25,6 +29,11 @@ export class TrainingJobService {
     private readonly settings: TrainingSettings,
     private readonly log: Logger,
   ) {}
+
+  /** Lets jobs name uploaded code archives (`code.archiveId`), checked against `archives` at submission. */
+  useCodeArchives(archives: CodeArchives): void {
+    this.codeArchives = archives;
+  }
 
   private get store() {
     return this.lifecycle.store;
@@ -65,14 +74,35 @@ export class TrainingJobService {
   /** What the backend can tell before anything runs: unknown backend or image, command not found. */
   private async checkRunnable(orgId: string, spec: JobSpec): Promise<void> {
     checkSupported(spec, this.settings);
+    if (spec.code?.archiveId) {
+      if (!this.codeArchives) {
+        throw new InputError('code.archiveId: this platform keeps no code archives; put the code in the image', {
+          field: 'code.archiveId',
+        });
+      }
+      await this.codeArchives.requireExisting(orgId, spec.code.archiveId);
+    }
     const executor = this.executors.get(spec.backend);
     const scratch = join(tmpdir(), 'aitip-submit-check');
-    const plan = executionSpecOf(orgId, '00000000-0000-0000-0000-000000000000', 1, spec, {
-      codeDir: spec.code?.path ?? null,
-      outputDir: join(scratch, 'output'),
-      scratchDir: scratch,
-    });
-    await executor.check(plan);
+    let codeDir = spec.code?.path ?? null;
+    let extracted: string | null = null;
+    // a command that is a path inside the code (./train.sh): the local check looks for it there
+    const command = spec.command[0] ?? '';
+    if (spec.code?.archiveId && this.codeArchives && spec.backend === 'local' && command.includes('/')) {
+      extracted = await mkdtemp(join(tmpdir(), 'aitip-submit-code-'));
+      codeDir = extracted;
+      await this.codeArchives.extractTo(orgId, spec.code.archiveId, extracted);
+    }
+    try {
+      const plan = executionSpecOf(orgId, '00000000-0000-0000-0000-000000000000', 1, spec, {
+        codeDir,
+        outputDir: join(scratch, 'output'),
+        scratchDir: scratch,
+      });
+      await executor.check(plan);
+    } finally {
+      if (extracted) await rm(extracted, { recursive: true, force: true });
+    }
   }
 
   private async linkRun(job: TrainingJobRecord, owner: RunOwner): Promise<void> {

@@ -2,7 +2,13 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { BlobStore, Bus, Logger } from '@aitip/kit';
-import type { ExecutionLine } from '../executors/executor.js';
+import type { ExecutionLine, OutputFlow } from '../executors/executor.js';
+
+/**
+ * Lines an attempt log holds for the stream before the job's output is held back: about 1 MB, a
+ * fraction of a second of a job printing as fast as it can.
+ */
+const HIGH_WATER_LINES = 10_000;
 import { archivedLine, MAX_LINES_PER_ENTRY, type LogEntry, type LoggedLine } from '../jobs/job-log-replay.js';
 
 /**
@@ -15,11 +21,12 @@ import { archivedLine, MAX_LINES_PER_ENTRY, type LogEntry, type LoggedLine } fro
  * quiet job's line goes out at once, alone; a job printing as fast as it can fills each entry, so
  * the stream (and every subscriber behind it) handles entries, not lines.
  */
-export class AttemptLog {
+export class AttemptLog implements OutputFlow {
   private next: number;
   private buffered: LoggedLine[] = [];
   private bufferedFrom: number;
   private flushing: Promise<void> | null = null;
+  private drained: Array<() => void> = [];
   private readonly file: WriteStream;
   /** Lines written by this attempt. */
   lines = 0;
@@ -51,6 +58,7 @@ export class AttemptLog {
   private async flush(): Promise<void> {
     while (this.buffered.length > 0) {
       const lines = this.buffered.splice(0, MAX_LINES_PER_ENTRY);
+      if (this.buffered.length <= HIGH_WATER_LINES / 2) this.resumeOutput();
       const entry: LogEntry = { n: this.bufferedFrom, attempt: this.attempt, lines };
       this.bufferedFrom += lines.length;
       try {
@@ -60,6 +68,22 @@ export class AttemptLog {
       }
     }
     this.flushing = null;
+    this.resumeOutput();
+  }
+
+  /** The job's output waits while this many lines wait for the stream (see OutputFlow). */
+  full(): boolean {
+    return this.buffered.length >= HIGH_WATER_LINES;
+  }
+
+  whenDrained(resume: () => void): void {
+    this.drained.push(resume);
+  }
+
+  private resumeOutput(): void {
+    const waiting = this.drained;
+    this.drained = [];
+    for (const resume of waiting) resume();
   }
 
   /** Waits for every append, closes the file and stores it under `key`. */

@@ -4,7 +4,8 @@ import type { BlobStore, Bus, Logger, Queue } from '@aitip/kit';
 import type { Execution, ExecutionResult } from '../executors/executor.js';
 import type { DatasetsClient } from '../jobs/datasets-client.js';
 import type { ExperimentsClient, RunOwner } from '../jobs/experiments-client.js';
-import { attemptDirs, executionSpecOf, type Executors } from '../jobs/execution-plan.js';
+import { CodeArchives } from '../code-archives/code-archives.js';
+import { attemptDirs, codeOnWorker, executionSpecOf, type Executors } from '../jobs/execution-plan.js';
 import type { JobLifecycle } from '../jobs/job-lifecycle.js';
 import type { TrainingJobRecord } from '../jobs/training-job.record.js';
 import type { TrainingJobService } from '../jobs/training-job.service.js';
@@ -79,7 +80,7 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
     const log = ctx.log.child({ jobId: job.id, attempt });
     const owner: RunOwner = { orgId: job.orgId, userId: job.createdBy };
     const spec = job.spec;
-    const dirs = attemptDirs(ctx.workRoot, job.id, attempt, Boolean(spec.code?.path));
+    const dirs = attemptDirs(ctx.workRoot, job.id, attempt, codeOnWorker(spec));
     await rm(dirs.scratchDir, { recursive: true, force: true });
     await mkdir(dirs.outputDir, { recursive: true });
     if (spec.code?.path && dirs.codeDir) await cp(spec.code.path, dirs.codeDir, { recursive: true });
@@ -114,6 +115,18 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
     }, ctx.settings.TRAINING_HEARTBEAT_SECONDS * 1000);
     let result: ExecutionResult;
     try {
+      const archiveId = spec.code?.archiveId;
+      if (archiveId) {
+        const archives = new CodeArchives(ctx.blob);
+        if (dirs.codeDir) await archives.extractTo(job.orgId, archiveId, dirs.codeDir);
+        // the pod fetches it itself: the link must outlive waiting for a node and the run
+        else
+          plan.codeArchiveUrl = await archives.presignedUrl(
+            job.orgId,
+            archiveId,
+            (spec.timeoutSeconds ?? 86_400) + 3600,
+          );
+      }
       for (const input of job.inputVersions) {
         const hostPath = join(dirs.scratchDir, 'inputs', input.name);
         await ctx.datasets.download(job.orgId, input.versionId, hostPath);
@@ -125,6 +138,7 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
         result = { outcome: 'cancelled', message: 'cancelled before it started', workers: [] };
       } else {
         execution = await executor.start(plan, {
+          flow: attemptLog,
           onLine(line) {
             attemptLog.write(line);
             if (metrics && line.stream === 'stdout') {
