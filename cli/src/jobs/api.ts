@@ -1,3 +1,4 @@
+import { authHeaders } from '../sse.js';
 import type { ApiClient } from '../api-client.js';
 import { ApiError, unreachableError } from '../errors.js';
 
@@ -31,15 +32,6 @@ const JOB_FIELDS = `id name status message hint runId experimentId attemptCount 
 
 /** Statuses a job does not leave (short of a retry). */
 export const FINAL_STATUSES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
-
-/** The request headers of the signed-in principal, for the REST upload and the SSE subscriptions. */
-export function authHeaders(client: ApiClient): Record<string, string> {
-  const credentials = client.signedIn();
-  const token = credentials.kind === 'session' ? credentials.accessToken : credentials.apiKey;
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (credentials.organization) headers['x-aitip-org'] = credentials.organization.id;
-  return headers;
-}
 
 /** Uploads a `.tar.gz` as a code archive; answers its id. */
 export async function uploadCodeArchive(
