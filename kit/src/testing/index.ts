@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
+import WebSocket from 'ws';
 import { createBlobStore, type BlobStore } from '../blob/index.js';
 import { LocalBlobStore } from '../blob/local.js';
 import { handleLocalBlobRequest } from '../blob/local-http.js';
@@ -110,6 +112,50 @@ export function subgraphCaller(url: string, internalSecret: string) {
     return answer.data!;
   };
   return { call, ok };
+}
+
+/**
+ * Subscribes to a subgraph over graphql-ws the way the router does (the identity signed by the
+ * internal secret in `connectionParams`) and collects the value of the subscription's one field from
+ * each event until `done` says so or the server completes it; rejects on an error.
+ */
+export async function subscribeToSubgraph<T>(
+  url: string,
+  internalSecret: string,
+  query: string,
+  variables: Record<string, unknown>,
+  identity: Identity,
+  done: (events: T[]) => boolean,
+): Promise<T[]> {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { [IDENTITY_HEADER]: signIdentity(identity, internalSecret) },
+    retryAttempts: 0,
+  });
+  const events: T[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = client.subscribe<Record<string, T>>(
+        { query, variables },
+        {
+          next: (event) => {
+            if (event.errors) return reject(new Error(JSON.stringify(event.errors)));
+            events.push(Object.values(event.data!)[0]!);
+            if (done(events)) {
+              stop();
+              resolve();
+            }
+          },
+          error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
+          complete: () => resolve(),
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+  return events;
 }
 
 /** `real`: PostgreSQL, Redis, RabbitMQ and the S3 server; `embedded`: PGlite, in-process bus and queue, local files. */

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import {
   createLogger,
   IDENTITY_HEADER,
@@ -15,6 +13,7 @@ import {
 import {
   startTestResources,
   subgraphCaller,
+  subscribeToSubgraph,
   testS3,
   type GraphQLAnswer,
   type TestMode,
@@ -116,41 +115,13 @@ export async function startExperiments(mode: Mode, env: Record<string, string> =
       }
       return { status: response.status, headers: response.headers, text, json };
     },
-    async subscribe<T>(
+    subscribe<T>(
       query: string,
       variables: Record<string, unknown>,
       identity: Identity,
       done: (events: T[]) => boolean,
     ): Promise<T[]> {
-      const client = createClient({
-        url: subgraph.url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { [IDENTITY_HEADER]: sign(identity) },
-        retryAttempts: 0,
-      });
-      const events: T[] = [];
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const stop = client.subscribe<Record<string, T>>(
-            { query, variables },
-            {
-              next: (event) => {
-                if (event.errors) return reject(new Error(JSON.stringify(event.errors)));
-                events.push(Object.values(event.data!)[0]!);
-                if (done(events)) {
-                  stop();
-                  resolve();
-                }
-              },
-              error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
-              complete: () => resolve(),
-            },
-          );
-        });
-      } finally {
-        await client.dispose();
-      }
-      return events;
+      return subscribeToSubgraph(subgraph.url, internalSecret, query, variables, identity, done);
     },
     keys: test.keys,
     async close() {

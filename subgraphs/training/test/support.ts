@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import {
   createLogger,
   IDENTITY_HEADER,
@@ -17,6 +15,7 @@ import {
 import {
   startTestResources,
   subgraphCaller,
+  subscribeToSubgraph,
   type GraphQLAnswer,
   type TestMode,
   type TestResources,
@@ -124,41 +123,13 @@ export async function startTraining(
       }
       return { status: response.status, json, text };
     },
-    async subscribe<T>(
+    subscribe<T>(
       query: string,
       variables: Record<string, unknown>,
       identity: Identity,
       done: (events: T[]) => boolean,
     ): Promise<T[]> {
-      const client = createClient({
-        url: training.url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { [IDENTITY_HEADER]: signIdentity(identity, internalSecret) },
-        retryAttempts: 0,
-      });
-      const events: T[] = [];
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const stop = client.subscribe<Record<string, T>>(
-            { query, variables },
-            {
-              next: (event) => {
-                if (event.errors) return reject(new Error(JSON.stringify(event.errors)));
-                events.push(Object.values(event.data!)[0]!);
-                if (done(events)) {
-                  stop();
-                  resolve();
-                }
-              },
-              error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
-              complete: () => resolve(),
-            },
-          );
-        });
-      } finally {
-        await client.dispose();
-      }
-      return events;
+      return subscribeToSubgraph(training.url, internalSecret, query, variables, identity, done);
     },
     async close() {
       await training.close();
