@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import pg from 'pg';
+import { isUuid } from '../ids.js';
 import { returnedRows } from './rows.js';
 
 /**
@@ -122,7 +123,8 @@ export async function tenantStatement<T>(
   // typeorm's PostgreSQL driver keeps its node-postgres pool as `master`; the embedded database's
   // stand-in for it runs one statement per message
   const pool = (db.driver as { master?: unknown }).master;
-  if (!(pool instanceof pg.Pool) || !/^[0-9a-f-]{36}$/i.test(orgId)) {
+  // the organization id is inlined below: only a well-formed uuid may be
+  if (!(pool instanceof pg.Pool) || !isUuid(orgId)) {
     return inTenant(db, orgId, async (m) => returnedRows<T>(await m.query(sql, [...params])));
   }
   const inlined = sql.replace(/\$(\d+)\b/g, (_, n: string) => sqlLiteral(params[Number(n) - 1]));
