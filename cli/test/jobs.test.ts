@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aitip, repoRoot, setupToken, startAllInOne, type CliResult, type TestPlatform } from './platform.js';
@@ -10,6 +10,28 @@ const WAITING_JOB = `name: waits
 backend: local
 command: [node, -e, "console.log('waiting'); setInterval(() => {}, 1000)"]
 timeoutSeconds: 300
+`;
+
+/**
+ * A job that logs through the MLflow REST API the way MLflow's client does, with what the platform
+ * injected, then tries a call its token must not allow; it prints what it saw (and the token, so the
+ * test can check it dies with the attempt).
+ */
+const MLFLOW_CLIENT_JOB = `
+const base = process.env.MLFLOW_TRACKING_URI;
+const runId = process.env.MLFLOW_RUN_ID;
+const headers = { authorization: 'Bearer ' + process.env.MLFLOW_TRACKING_TOKEN, 'content-type': 'application/json' };
+const post = (path, body) => fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body) });
+const logged = await post('/api/2.0/mlflow/runs/log-metric', {
+  run_id: runId, key: 'via_mlflow', value: 0.25, timestamp: Date.now(), step: 3,
+});
+console.log('log-metric', logged.status);
+const read = await fetch(base + '/api/2.0/mlflow/runs/get?run_id=' + runId, { headers });
+const metrics = (await read.json()).run?.data?.metrics ?? [];
+console.log('read', JSON.stringify(metrics.find((m) => m.key === 'via_mlflow') ?? null));
+const keys = await post('/graphql', { query: '{ apiKeys { id } }' });
+console.log('apiKeys', (await keys.json()).errors?.[0]?.extensions?.code);
+console.log('token', process.env.MLFLOW_TRACKING_TOKEN);
 `;
 
 describe('aitip jobs against the all-in-one platform', () => {
@@ -108,5 +130,32 @@ describe('aitip jobs against the all-in-one platform', () => {
     assert.match(again.stderr, /already ended \(CANCELLED\)/);
     assert.match(ok(await run(['jobs', 'retry', id])), /is QUEUED again/);
     ok(await run(['jobs', 'cancel', id]));
+  });
+
+  test('a job logs to its run through the MLflow API with the token it is given, which dies with the attempt', async () => {
+    const dir = join(work, 'mlflow-client');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'log.mjs'), MLFLOW_CLIENT_JOB);
+    writeFileSync(
+      join(dir, 'job.yaml'),
+      'name: mlflow-client\nexperiment: tokens\nbackend: local\ncode: .\ncommand: [node, log.mjs]\ntimeoutSeconds: 120\n',
+    );
+    const result = await run(['jobs', 'run', '-f', join(dir, 'job.yaml'), '--follow']);
+    ok(result);
+    assert.match(result.stdout, /^log-metric 200$/m, result.stdout);
+    assert.match(result.stdout, /^read \{"key":"via_mlflow","value":0.25,"timestamp":\d+,"step":3\}$/m);
+    assert.match(result.stdout, /^apiKeys FORBIDDEN$/m, 'the token holds the experiments scopes only');
+    const token = /^token (aitip_\S+)$/m.exec(result.stdout)?.[1];
+    assert.ok(token, result.stdout);
+    const after = await fetch(`${platform.url}/api/2.0/mlflow/experiments/search?max_results=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(after.status, 401, 'the token was revoked when the attempt ended');
+    const keys = ok(await run(['keys', 'list']));
+    assert.match(
+      keys,
+      /training job [0-9a-f-]{36} attempt 1 +revoked +experiments:read,experiments:write /,
+      'the token is an API key the organization can see',
+    );
   });
 });

@@ -6,6 +6,7 @@ import { Executors } from './jobs/execution-plan.js';
 import { JobLifecycle } from './jobs/job-lifecycle.js';
 import { TrainingJobService } from './jobs/training-job.service.js';
 import { TrainingJobStore } from './jobs/training-job.store.js';
+import { WorkloadKeysClient } from './jobs/workload-keys-client.js';
 import type { TrainingSettings } from './settings.js';
 
 /** The training subgraph's services over one database, made once per process. */
@@ -17,6 +18,8 @@ export interface TrainingServices {
   executors: Executors;
   experiments: ExperimentsClient;
   datasets: DatasetsClient;
+  /** Issues each attempt's MLFLOW_TRACKING_TOKEN. */
+  workloadKeys: WorkloadKeysClient;
   /** Where attempts get their directories on this machine. */
   workRoot: string;
 }
@@ -31,7 +34,7 @@ export function trainingServices(deps: SubgraphDependencies): TrainingServices {
   const { bus, queue } = deps.resources;
   const store = new TrainingJobStore(deps.db);
   const lifecycle = new JobLifecycle(store, bus, queue, settings, deps.logger);
-  const executors = new Executors();
+  const executors = new Executors(settings);
   const internalSecret = resolveInternalSecret(settings.AITIP_INTERNAL_SECRET, settings.AITIP_DATA_DIR);
   // distributed mode names the experiments subgraph's address; all-in-one serves it in this process
   const experiments = new ExperimentsClient(
@@ -40,6 +43,10 @@ export function trainingServices(deps: SubgraphDependencies): TrainingServices {
   );
   const datasets = new DatasetsClient(
     () => settings.TRAINING_DATASETS_URL ?? subgraphServedHere('datasets'),
+    internalSecret,
+  );
+  const workloadKeys = new WorkloadKeysClient(
+    () => settings.TRAINING_USERS_URL ?? subgraphServedHere('users'),
     internalSecret,
   );
   const jobs = new TrainingJobService(lifecycle, executors, experiments, datasets, bus, settings, deps.logger);
@@ -51,6 +58,7 @@ export function trainingServices(deps: SubgraphDependencies): TrainingServices {
     executors,
     experiments,
     datasets,
+    workloadKeys,
     workRoot: join(resolve(settings.AITIP_DATA_DIR), 'training'),
   };
   made.set(deps.db, services);

@@ -5,12 +5,15 @@ import { env } from '@aitip/kit';
 export const trainingSettingsSchema = z.object({
   AITIP_DATA_DIR: z.string().default('.aitip').describe('a directory for embedded data; attempts work under it'),
   AITIP_INTERNAL_SECRET: env.secret('signing the identity the worker calls the experiments subgraph with'),
-  PUBLIC_URL: env.url("the router's public address (MLFLOW_TRACKING_URI of jobs is <PUBLIC_URL>/api)"),
+  PUBLIC_URL: env.url("the router's public address, given to jobs as MLFLOW_TRACKING_URI"),
   TRAINING_EXPERIMENTS_URL: env.url(
     "the experiments subgraph's own address (e.g. http://experiments:4105), which jobs' runs are created on; all-in-one mode finds it itself",
   ),
   TRAINING_DATASETS_URL: env.url(
     "the datasets subgraph's own address (e.g. http://datasets:4102), which job inputs are read from; all-in-one mode finds it itself",
+  ),
+  TRAINING_USERS_URL: env.url(
+    "the users subgraph's own address (e.g. http://users:4101), which mints each attempt's MLFLOW_TRACKING_TOKEN; all-in-one mode finds it itself",
   ),
   TRAINING_WORKER: env.bool(true).describe('true or false: run an attempts worker in this process'),
   TRAINING_WORKER_CONCURRENCY: env.positiveInt(2, 'attempts one worker runs at once'),

@@ -61,6 +61,7 @@ export const trainingSubgraph: SubgraphDefinition = {
           executors: s.executors,
           experiments: s.experiments,
           datasets: s.datasets,
+          workloadKeys: s.workloadKeys,
           bus,
           queue,
           blob,

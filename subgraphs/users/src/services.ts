@@ -37,7 +37,7 @@ export function createUsersServices(deps: SubgraphDependencies) {
   const memberships = new MembershipService(membershipStore, users, revocations);
   const invitations = new InvitationService(db, new InvitationStore(db), membershipStore, memberships, users);
   const setup = new SetupService(new SetupTokenStore(db), users, settings, logger);
-  const apiKeys = new ApiKeyService(new ApiKeyStore(db), users, revocations);
+  const apiKeys = new ApiKeyService(new ApiKeyStore(db), users, membershipStore, revocations);
   const auditStore = new AuditEventStore(db);
   return {
     settings,

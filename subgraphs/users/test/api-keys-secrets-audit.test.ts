@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { AUTH_REVOCATIONS_CHANNEL, type AuthRevocation, type Identity } from '@aitip/kit';
 import {
   anonymous,
@@ -139,6 +140,53 @@ describe('API keys, secrets and the audit log (PostgreSQL)', () => {
       ownersKey.apiKey.id,
     ]);
     assert.equal((await h.ok(AUTH_KEY, { k: ownersKey.secret }, systemCaller))['authApiKey'], null);
+  });
+
+  test('workload keys: issued by the platform only, for a member, within their role, expiring, revocable', async () => {
+    const ISSUE = `mutation($input: IssueWorkloadKeyInput!) {
+      issueWorkloadKey(input: $input) { secret apiKey { id name scopes expiresAt createdBy { id } } }
+    }`;
+    const REVOKE = `mutation($id: ID!) { revokeWorkloadKey(id: $id) }`;
+    const input = {
+      name: 'training job 1 attempt 1',
+      scopes: ['experiments:read', 'experiments:write'],
+      ttlSeconds: 600,
+    };
+    const forMember: Identity = { ...systemCaller, orgId, userId: memberIdentity.userId! };
+
+    const byMember = await h.call(ISSUE, { input }, memberIdentity);
+    assert.equal(byMember.errors?.[0]?.extensions?.['code'], 'FORBIDDEN', 'a person cannot call it');
+    const beyondRole = await h.call(ISSUE, { input: { ...input, scopes: ['members:write'] } }, forMember);
+    assert.equal(beyondRole.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+    assert.match(beyondRole.errors![0]!.message, /role member.*"members:write"/);
+    const stranger = await h.call(ISSUE, { input }, { ...forMember, userId: '00000000-0000-4000-8000-000000000001' });
+    assert.equal(stranger.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+    const forever = await h.call(ISSUE, { input: { ...input, ttlSeconds: 30 * 86_400 } }, forMember);
+    assert.equal(forever.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+
+    const before = Date.now();
+    const issued = (await h.ok(ISSUE, { input }, forMember))['issueWorkloadKey'];
+    assert.equal(issued.apiKey.name, 'training job 1 attempt 1');
+    assert.deepEqual(issued.apiKey.scopes, ['experiments:read', 'experiments:write']);
+    assert.equal(issued.apiKey.createdBy.id, memberIdentity.userId);
+    const expires = Date.parse(issued.apiKey.expiresAt);
+    assert.ok(expires >= before + 600_000 && expires <= Date.now() + 600_000, issued.apiKey.expiresAt);
+    const principal = (await h.ok(AUTH_KEY, { k: issued.secret }, systemCaller))['authApiKey'];
+    assert.equal(principal.orgId, orgId);
+    assert.deepEqual(principal.scopes, ['experiments:read', 'experiments:write']);
+
+    const notSystem = await h.call(REVOKE, { id: issued.apiKey.id }, owner);
+    assert.equal(notSystem.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+    const otherOrg = await h.ok(REVOKE, { id: issued.apiKey.id }, { ...systemCaller, orgId: randomUUID() });
+    assert.equal(otherOrg['revokeWorkloadKey'], false, "another organization's platform call cannot reach it");
+    assert.equal((await h.ok(REVOKE, { id: issued.apiKey.id }, forMember))['revokeWorkloadKey'], true);
+    await eventually(
+      async () => revocations.find((r) => r.type === 'apiKey' && r.apiKeyId === issued.apiKey.id),
+      'the workload key revocation',
+    );
+    assert.equal((await h.ok(AUTH_KEY, { k: issued.secret }, systemCaller))['authApiKey'], null);
+    const audited = await h.ok(AUDIT, { f: { action: 'apiKey.issueWorkload' } }, owner);
+    assert.equal(audited['auditEvents'].edges[0]?.node.targetId, issued.apiKey.id);
   });
 
   test('secrets: the value never comes back, is stored encrypted, revealed to the platform, tamper-evident', async () => {

@@ -9,6 +9,7 @@ import { attemptDirs, codeOnWorker, executionSpecOf, type Executors } from '../j
 import type { JobLifecycle } from '../jobs/job-lifecycle.js';
 import type { TrainingJobRecord } from '../jobs/training-job.record.js';
 import type { TrainingJobService } from '../jobs/training-job.service.js';
+import type { WorkloadKey, WorkloadKeysClient } from '../jobs/workload-keys-client.js';
 import type { TrainingSettings } from '../settings.js';
 import { attemptLogKey, jobLogsStream } from '../storage-keys.js';
 import { AttemptLog } from './attempt-log.js';
@@ -24,6 +25,7 @@ export interface AttemptContext {
   executors: Executors;
   experiments: ExperimentsClient | null;
   datasets: DatasetsClient;
+  workloadKeys: WorkloadKeysClient | null;
   bus: Bus;
   queue: Queue;
   blob: BlobStore;
@@ -61,6 +63,10 @@ async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
+
+/** A workload key lives this long past the attempt's timeout (or a week, the longest, without one). */
+const KEY_MARGIN_SECONDS = 600;
+const KEY_MAX_SECONDS = 7 * 86_400;
 
 /** Runs the claimed (SCHEDULED) attempt `job.attempts` of `job` to its end. */
 export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerStopping: () => boolean): RunningAttempt {
@@ -100,7 +106,8 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
       ctx.experiments && job.runId ? new MetricBatcher(ctx.experiments, owner, job.runId, log) : undefined;
     const extraEnv: Record<string, string> = {};
     if (job.runId) extraEnv['MLFLOW_RUN_ID'] = job.runId;
-    if (ctx.settings.PUBLIC_URL) extraEnv['MLFLOW_TRACKING_URI'] = `${ctx.settings.PUBLIC_URL.replace(/\/$/, '')}/api`;
+    // MLflow clients add /api/2.0/mlflow/… themselves: the tracking URI is the router's own address
+    if (ctx.settings.PUBLIC_URL) extraEnv['MLFLOW_TRACKING_URI'] = ctx.settings.PUBLIC_URL.replace(/\/$/, '');
     const plan = executionSpecOf(job.orgId, job.id, attempt, spec, dirs, extraEnv);
 
     const beat = async () => {
@@ -114,7 +121,13 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
       beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
     }, ctx.settings.TRAINING_HEARTBEAT_SECONDS * 1000);
     let result: ExecutionResult;
+    let trackingKey: WorkloadKey | undefined;
     try {
+      if (ctx.workloadKeys?.configured && job.runId) {
+        const ttl = Math.min(KEY_MAX_SECONDS, (spec.timeoutSeconds ?? KEY_MAX_SECONDS) + KEY_MARGIN_SECONDS);
+        trackingKey = await ctx.workloadKeys.issue(owner, `training job ${job.id} attempt ${attempt}`, ttl);
+        plan.env['MLFLOW_TRACKING_TOKEN'] = trackingKey.secret;
+      }
       const archiveId = spec.code?.archiveId;
       if (archiveId) {
         const archives = new CodeArchives(ctx.blob);
@@ -162,6 +175,12 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
       result = { outcome: 'infrastructure', message: `could not start: ${(err as Error).message}`, workers: [] };
     } finally {
       clearInterval(heartbeat);
+    }
+    // the key dies with the attempt; its expiry covers a revoke that fails
+    if (trackingKey) {
+      await ctx.workloadKeys
+        ?.revoke(owner, trackingKey.id)
+        .catch((err: unknown) => log.warn({ err }, "could not revoke the attempt's MLflow token"));
     }
 
     const current = (await store.findById(job.orgId, job.id)) ?? job;

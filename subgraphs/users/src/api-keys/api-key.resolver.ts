@@ -1,7 +1,7 @@
 import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Audited, Requires, SystemOnly, type ServiceContext } from '@aitip/kit';
 import { ApiKey, ApiKeyPrincipal, CreatedApiKey } from './api-key.type.js';
-import { CreateApiKeyInput } from './api-key.input.js';
+import { CreateApiKeyInput, IssueWorkloadKeyInput } from './api-key.input.js';
 import type { ApiKeyService } from './api-key.service.js';
 
 @Resolver(() => ApiKey)
@@ -41,5 +41,28 @@ export class ApiKeyResolver {
   @Audited('apiKey.revoke', 'ApiKey')
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<ApiKey> {
     return this.service.revoke(ctx.identity, id);
+  }
+
+  @Mutation(() => CreatedApiKey, {
+    description: "The platform's own: a key for one piece of work (a training attempt's MLFLOW_TRACKING_TOKEN).",
+  })
+  @SystemOnly()
+  @Directive('@inaccessible')
+  @Audited('apiKey.issueWorkload', 'ApiKey', (_args, result) => ({ id: (result as CreatedApiKey).apiKey.id }))
+  issueWorkloadKey(
+    @Arg('input', () => IssueWorkloadKeyInput) input: IssueWorkloadKeyInput,
+    @Ctx() ctx: ServiceContext,
+  ): Promise<CreatedApiKey> {
+    return this.service.issueWorkloadKey(ctx.identity, input);
+  }
+
+  @Mutation(() => Boolean, {
+    description: "The platform's own: revokes a workload key when its work ends; false when there is no such key.",
+  })
+  @SystemOnly()
+  @Directive('@inaccessible')
+  @Audited('apiKey.revokeWorkload', 'ApiKey')
+  revokeWorkloadKey(@Arg('id', () => ID) id: string, @Ctx() ctx: ServiceContext): Promise<boolean> {
+    return this.service.revokeWorkloadKey(ctx.identity, id);
   }
 }
