@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure a Docker daemon answers on this machine: installs Debian's docker.io when the `docker`
-# command is missing and starts dockerd in the background when `docker info` fails. Idempotent: on a
-# machine where Docker already runs it does nothing. Needs root for the install and the start.
+# Makes sure a Docker daemon answers on this machine: installs Debian's docker.io when the engine
+# (`dockerd`) is missing (a machine may have the `docker` client alone) and starts dockerd in the
+# background when `docker info` fails. Idempotent: on a machine where Docker already runs it does
+# nothing. Needs root for the install and the start.
 set -euo pipefail
 
-if ! command -v docker >/dev/null 2>&1; then
+if ! command -v dockerd >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "docker is not installed; run this script as root so it can install Debian's docker.io." >&2
     exit 1

@@ -34,6 +34,44 @@ export const trainingSettingsSchema = z.object({
   TRAINING_LOCAL_CODE_PATHS: env
     .bool(false)
     .describe('true or false: let local-backend jobs name a code directory on the worker machine (code.path)'),
+  TRAINING_KUBERNETES: env
+    .bool(false)
+    .describe(
+      'true or false: offer the kubernetes backend, on the cluster KUBECONFIG names (or, without it, the cluster the platform runs in)',
+    ),
+  TRAINING_KUBERNETES_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+    .default('aitip-jobs')
+    .describe('an existing Kubernetes namespace (lower-case letters, digits and -) that jobs run in'),
+  TRAINING_KUBERNETES_FETCH_IMAGE: z
+    .string()
+    .min(1)
+    .default('aitip/base:1')
+    .describe("an image the cluster's nodes can pull, with sh, wget and tar, that fetches a job's code into its pods"),
+  TRAINING_KUBERNETES_GPU_TYPE_LABEL: z
+    .string()
+    .min(1)
+    .default('nvidia.com/gpu.product')
+    .describe("the node label whose value is a job's resources.gpuType"),
+  TRAINING_KUBERNETES_FETCH_EGRESS: z
+    .string()
+    .regex(/^\s*(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}:\d{1,5}\s*(,\s*|$))*$/)
+    .default('')
+    .describe(
+      'comma-separated <IPv4 CIDR>:<port> that pods of jobs without network may reach besides DNS, e.g. the blob store (10.0.3.7/32:9000) their code archive comes from',
+    ),
+  TRAINING_KUBERNETES_POLL_MILLISECONDS: env.positiveInt(2000, "milliseconds between reads of a running job's pods"),
+  KUBECONFIG: z
+    .string()
+    .optional()
+    .describe('the kubeconfig file(s) of the cluster kubernetes-backend jobs run on (with TRAINING_KUBERNETES=true)'),
+  KUBERNETES_SERVICE_HOST: z
+    .string()
+    .optional()
+    .describe(
+      "set by Kubernetes in a pod: without KUBECONFIG, jobs run on that cluster with the pod's service account",
+    ),
 });
 
 export type TrainingSettings = z.infer<typeof trainingSettingsSchema>;

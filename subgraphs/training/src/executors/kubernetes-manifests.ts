@@ -54,6 +54,24 @@ export const CLUSTER_DNS_EGRESS: V1NetworkPolicyEgressRule = {
   ],
 };
 
+/**
+ * Egress rules to TCP destinations written `10.0.3.7/32:9000` (comma-separated), e.g. the blob store
+ * that the fetch step downloads the code archive from.
+ */
+export function egressTo(destinations: string): V1NetworkPolicyEgressRule[] {
+  return destinations
+    .split(',')
+    .map((destination) => destination.trim())
+    .filter(Boolean)
+    .map((destination) => {
+      const colon = destination.lastIndexOf(':');
+      return {
+        to: [{ ipBlock: { cidr: destination.slice(0, colon) } }],
+        ports: [{ protocol: 'TCP', port: Number(destination.slice(colon + 1)) }],
+      };
+    });
+}
+
 export interface KubernetesManifestOptions {
   namespace: string;
   /** Image of the step that fetches code and inputs; needs `sh`, `wget`, `tar` and a uid 1000 user. */
