@@ -13,6 +13,12 @@ import { registerWhoami } from './commands/whoami.js';
 import { CommandContext } from './commands/context.js';
 import { UnreachableError } from './errors.js';
 
+// `aitip jobs logs <id> | head`: a reader that stops early is not an error; stop quietly, as Unix tools do
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 const program = new Command();
 program
   .name('aitip')

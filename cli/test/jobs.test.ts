@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { aitip, repoRoot, setupToken, startAllInOne, type CliResult, type TestPlatform } from './platform.js';
 
 /** A job that waits until it is stopped, with its code in no directory (nothing to upload). */
@@ -106,6 +108,17 @@ describe('aitip jobs against the all-in-one platform', () => {
       .split('\n');
     assert.ok(all.length > 5);
     assert.deepEqual(tail, all.slice(5));
+  });
+
+  test('logs piped into a reader that stops early (| head -1) ends quietly', async () => {
+    const cli = join(repoRoot, 'cli/dist/src/main.js');
+    const piped = await promisify(execFile)(
+      'sh',
+      ['-c', `"${process.execPath}" "${cli}" --url ${platform.url} jobs logs ${succeeded} | head -1`],
+      { env: { ...process.env, AITIP_CONFIG_DIR: config, AITIP_API_KEY: '' } },
+    );
+    assert.equal(piped.stderr, '', 'no EPIPE stack');
+    assert.match(piped.stdout, /^[^\n]+\n$/, 'one line');
   });
 
   test('cancel stops a running job, logs -f ends with it, and retry queues it again', async () => {
