@@ -41,6 +41,14 @@ export interface AttemptsWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * A message waiting here for a free slot is unacknowledged, and every broker restart or lost worker
+ * redelivers it as one more try; dead-lettered after the queue's usual 5, its job would stay QUEUED
+ * with no message. It carries nothing but a claim that succeeds at most once, so it is kept far longer
+ * (with the back-off capped at 5 minutes, about 8 hours of failing claims).
+ */
+const ATTEMPT_MESSAGE_MAX_TRIES = 100;
+
 /** Starts a worker on the attempts queue. */
 export async function startAttemptsWorker(context: Omit<AttemptContext, 'workerId'>): Promise<AttemptsWorker> {
   const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -85,6 +93,7 @@ export async function startAttemptsWorker(context: Omit<AttemptContext, 'workerI
   });
   const consumer: QueueConsumer = await ctx.queue.consume(ATTEMPTS_QUEUE, handle, {
     prefetch: ctx.settings.TRAINING_WORKER_CONCURRENCY,
+    maxAttempts: ATTEMPT_MESSAGE_MAX_TRIES,
   });
   ctx.log.info({ workerId, concurrency: ctx.settings.TRAINING_WORKER_CONCURRENCY }, 'training attempts worker started');
 
