@@ -93,7 +93,7 @@ describe('aitip jobs against the all-in-one platform', () => {
     assert.match(show, /^Status: +SUCCEEDED/m);
     assert.match(show, /^Run: +[0-9a-f-]{36} in experiment /m);
     assert.match(show, /^Code: +archive [0-9a-f-]{36}$/m);
-    assert.match(show, /^ +1 +SUCCEEDED +succeeded +- +\d+ /m);
+    assert.match(show, /^ +1 +SUCCEEDED +succeeded +0 +\d+ /m);
     const missing = await run(['jobs', 'show', '00000000-0000-4000-8000-000000000000']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no training job/);

@@ -8,37 +8,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Identity } from '@aitip/kit';
-import {
-  job,
-  member,
-  repoRoot,
-  startTraining,
-  statusesUntilEnd,
-  submit,
-  uploadDatasetVersion,
-  type TrainingHarness,
-} from './support.js';
-
-/** The run's `loss` points, in step order. */
-async function losses(h: TrainingHarness, who: Identity, runId: string): Promise<number[]> {
-  const history = await h.mlflow(`/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`, who);
-  assert.equal(history.status, 200, history.text);
-  return (history.json.metrics as Array<{ step: number; value: number }>)
-    .sort((a, b) => a.step - b.step)
-    .map((m) => m.value);
-}
-
-/** Submits `input` as `who`, waits for its end and answers the job, which must have SUCCEEDED. */
-async function runToSuccess(h: TrainingHarness, who: Identity, input: Record<string, unknown>) {
-  const submitted = await submit(h, who, input);
-  assert.equal(submitted.errors, undefined, JSON.stringify(submitted.errors));
-  const created = submitted.data!['submitTrainingJob'];
-  await statusesUntilEnd(h, who, created.id);
-  const done = await job(h, who, created.id);
-  assert.equal(done.status, 'SUCCEEDED', `${done.message ?? ''} ${done.hint ?? ''}`);
-  return { ...done, runId: created.runId as string };
-}
+import { metricValues, runToSuccess } from './example-jobs.js';
+import { member, repoRoot, startTraining, uploadDatasetVersion, type TrainingHarness } from './support.js';
 
 describe('the PyTorch examples as jobs on the local backend (PostgreSQL, Redis, RabbitMQ, S3)', () => {
   let h: TrainingHarness;
@@ -64,7 +35,7 @@ describe('the PyTorch examples as jobs on the local backend (PostgreSQL, Redis, 
       hyperparameters: [{ name: 'epochs', value: '40' }],
       timeoutSeconds: 300,
     });
-    const loss = await losses(h, alice, done.runId);
+    const loss = await metricValues(h, alice, done.runId, 'loss');
     assert.equal(loss.length, 40);
     assert.ok(loss.at(-1)! < loss[0]!, `the loss did not fall: ${loss.join(', ')}`);
     const artifacts = await h.mlflow(`/mlflow/artifacts/list?run_id=${done.runId}`, alice);
@@ -84,7 +55,7 @@ describe('the PyTorch examples as jobs on the local backend (PostgreSQL, Redis, 
       workers: 2,
       timeoutSeconds: 300,
     });
-    const loss = await losses(h, alice, done.runId);
+    const loss = await metricValues(h, alice, done.runId, 'loss');
     assert.equal(loss.length, 12);
     assert.ok(loss.at(-1)! < loss[0]! / 2, `the loss did not fall: ${loss.join(', ')}`);
   });

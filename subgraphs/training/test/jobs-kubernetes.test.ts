@@ -27,6 +27,7 @@ import {
   statusesUntilEnd,
   submit,
   waitForStatus,
+  uploadDatasetVersion,
   type TrainingHarness,
 } from './support.js';
 
@@ -225,6 +226,51 @@ describe('training jobs on the kubernetes backend (PostgreSQL, Redis, RabbitMQ, 
     assert.equal((await statusesUntilEnd(h, alice, id)).at(-1), 'SUCCEEDED');
   });
 
+  test("the pods fetch a dataset input's files into /data/<name> through the presigned URLs their fetch step is given", async () => {
+    const alice = member();
+    const files = [
+      { path: 'iris.csv', data: Buffer.from('sepal_length,species\n5.1,setosa\n7.0,versicolor\n') },
+      { path: 'test/holdout.csv', data: Buffer.from('sepal_length,species\n6.3,virginica\n') },
+    ];
+    assert.equal(await uploadDatasetVersion(h, alice, 'iris', files), 1);
+
+    const submitted = await submit(h, alice, clusterJob('with-data', { inputs: [{ name: 'iris', dataset: 'iris' }] }));
+    assert.equal(submitted.errors, undefined, JSON.stringify(submitted.errors));
+    const id: string = submitted.data!['submitTrainingJob'].id;
+    const [pod] = await podsOf(fake, id, 1);
+    const kubeJob = objectsOf(fake, id)['jobs']![0] as unknown as IJob;
+    const fetchStep = kubeJob.spec!.template.spec!.initContainers!.find((c) => c.name === FETCH_CONTAINER)!;
+    const script = fetchStep.command!.join(' ');
+    const fetches = [...script.matchAll(/wget -q -O '([^']+)' '([^']+)'/g)].map(([, target, url]) => ({
+      target: target!,
+      url: url!,
+    }));
+    assert.deepEqual(
+      fetches.map((f) => f.target),
+      ['/data/iris/iris.csv', '/data/iris/test/holdout.csv'],
+      script,
+    );
+    for (const [i, { url }] of fetches.entries()) {
+      const fetched = await fetch(url);
+      assert.equal(fetched.status, 200, url);
+      assert.deepEqual(Buffer.from(await fetched.arrayBuffer()), files[i]!.data);
+      // the signature is what lets the pod in: without it the blob store refuses
+      const parsed = new URL(url);
+      assert.ok(parsed.searchParams.get('X-Amz-Signature'), url);
+      const unsigned = await fetch(`${parsed.origin}${parsed.pathname}`);
+      assert.equal(unsigned.ok, false, `an unsigned GET answered ${unsigned.status}: ${await unsigned.text()}`);
+    }
+
+    fake.runPod(NAMESPACE, pod!);
+    fake.terminatePod(NAMESPACE, pod!, 0);
+    assert.equal((await statusesUntilEnd(h, alice, id)).at(-1), 'SUCCEEDED');
+    const main = kubeJob.spec!.template.spec!.containers.find((c) => c.name === MAIN_CONTAINER)!;
+    const env = Object.fromEntries((main.env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(env['AITIP_DATA_DIR'], '/data');
+    const data = main.volumeMounts?.find((m) => m.mountPath === '/data');
+    assert.equal(data?.readOnly, true, 'the job reads its inputs, it cannot change them');
+  });
+
   test('cancel deletes the Job and its pods, and the job ends CANCELLED', async () => {
     const alice = member();
     const submitted = await submit(h, alice, clusterJob('endless'));
@@ -251,7 +297,7 @@ describe('training jobs on the kubernetes backend (PostgreSQL, Redis, RabbitMQ, 
     assert.ok(deletes.length > 0, 'the Job was deleted through the API');
   });
 
-  test('what no node can run, and what the backend cannot give, is refused at submission with what to do', async () => {
+  test('what no node can run is refused at submission with what to do', async () => {
     const bob = member();
     const tooBig = await submit(h, bob, clusterJob('huge', { resources: { cpu: 64, memoryMiB: 1024 } }));
     assert.equal(tooBig.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
@@ -266,9 +312,6 @@ describe('training jobs on the kubernetes backend (PostgreSQL, Redis, RabbitMQ, 
 
     const gpuType = await submit(h, bob, clusterJob('h100', { resources: { gpus: 1, gpuType: 'nvidia-h100' } }));
     assert.match(gpuType.errors?.[0]?.message ?? '', /no node has GPU type nvidia-h100 .*choose one of nvidia-a100/);
-
-    const inputs = await submit(h, bob, clusterJob('inputs', { inputs: [{ name: 'iris', dataset: 'iris' }] }));
-    assert.match(inputs.errors?.[0]?.message ?? '', /kubernetes backend cannot give jobs dataset inputs yet/);
 
     const listed = await h.ok(`{ trainingJobs { nodes { id } } }`, {}, bob);
     assert.deepEqual(listed['trainingJobs'].nodes, [], 'nothing refused was stored');

@@ -57,7 +57,7 @@ async function checkTabularNode(h: TrainingHarness, alice: Identity): Promise<st
   assert.equal(done.attempts.length, 1);
   const [attempt] = done.attempts;
   assert.equal(attempt.outcome, 'succeeded');
-  assert.equal(attempt.exitCode, null);
+  assert.equal(attempt.exitCode, 0);
   assert.ok(attempt.logLines > 30, `${attempt.logLines} log lines`);
 
   // the whole log from line 0, numbered without gaps, then from line 10

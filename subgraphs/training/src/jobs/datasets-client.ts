@@ -1,7 +1,8 @@
 /**
  * The training subgraph's calls to the datasets subgraph, on its own address with an identity signed by
  * the internal secret, acting in the job's organization: which version an input names (GraphQL), and the
- * version's files (the tar archive route), extracted into a directory the attempt reads.
+ * version's files, either extracted into a directory the attempt reads (the tar archive route) or as
+ * presigned download URLs for pods that fetch them themselves (GraphQL).
  */
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
@@ -30,6 +31,19 @@ interface DatasetRow {
   id: string;
   name: string;
   versions: VersionRow[];
+}
+
+/** One file of a dataset version and a presigned GET of its bytes. */
+export interface DatasetFileLink {
+  /** Path inside the version, e.g. `train/part-0.csv`. */
+  path: string;
+  url: string;
+}
+
+interface VersionFilesRow {
+  version: number;
+  status: string;
+  files: Array<{ path: string; downloadUrl: string | null }>;
 }
 
 /** Client of the datasets subgraph. */
@@ -100,13 +114,39 @@ export class DatasetsClient {
     const query = byId
       ? `query($v: ID!) { found: dataset(id: $v) { id name versions { id version status } } }`
       : `query($v: String!) { found: datasetByName(name: $v) { id name versions { id version status } } }`;
+    return this.query<DatasetRow>(orgId, query, nameOrId);
+  }
+
+  /**
+   * The files of version `versionId` with presigned download URLs, valid for the datasets subgraph's
+   * DATASETS_URL_TTL_SECONDS (1 h by default) from now. Throws when the version or its files are gone.
+   */
+  async fileLinks(orgId: string, versionId: string): Promise<DatasetFileLink[]> {
+    const found = await this.query<VersionFilesRow>(
+      orgId,
+      `query($v: ID!) { found: datasetVersion(id: $v) { version status files { path downloadUrl } } }`,
+      versionId,
+    );
+    if (!found) throw new Error(`dataset version ${versionId} is not there any more; submit the job again`);
+    // a purged version keeps its file list but not the bytes: its files have no downloadUrl
+    const missing = found.files.filter((file) => !file.downloadUrl);
+    if (found.status === 'PURGED' || missing.length > 0) {
+      throw new Error(
+        `version ${found.version} of the dataset (${versionId}) was purged and its files are gone; submit the job again with another version`,
+      );
+    }
+    return found.files.map((file) => ({ path: file.path, url: file.downloadUrl! }));
+  }
+
+  /** Runs `query` (whose one field is aliased `found`, with one variable `$v`) in `orgId`. */
+  private async query<T>(orgId: string, query: string, v: string): Promise<T | null> {
     const response = await fetch(`${this.base()}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: this.header(orgId) },
-      body: JSON.stringify({ query, variables: { v: nameOrId } }),
+      body: JSON.stringify({ query, variables: { v } }),
     });
     const answer = (await response.json()) as {
-      data?: { found: DatasetRow | null };
+      data?: { found: T | null };
       errors?: Array<{ message: string }>;
     };
     if (answer.errors?.length) throw new Error(`datasets answered: ${answer.errors.map((e) => e.message).join('; ')}`);

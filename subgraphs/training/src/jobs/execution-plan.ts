@@ -125,13 +125,6 @@ export function checkSupported(spec: JobSpec, settings: TrainingSettings): void 
       { field: 'code.path' },
     );
   }
-  // the worker downloads inputs to its own disk, which a cluster's pods do not share
-  if (spec.backend === 'kubernetes' && spec.inputs.length > 0) {
-    throw new InputError(
-      'inputs: the kubernetes backend cannot give jobs dataset inputs yet; run jobs with inputs on backend docker or local',
-      { field: 'inputs' },
-    );
-  }
 }
 
 /** The execution spec of attempt `attempt` of job `jobId`. */

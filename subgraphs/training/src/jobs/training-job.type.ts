@@ -135,7 +135,11 @@ export class TrainingJobAttempt {
   })
   outcome: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'The first non-zero exit code of a worker.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The first non-zero exit code of a worker; 0 when every worker exited 0; null when the command did not exit (killed, or never started).',
+  })
   exitCode: number | null;
 
   @Field(() => String, { nullable: true, description: 'Why (e.g. how an attempt ended).' })

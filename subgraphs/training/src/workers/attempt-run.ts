@@ -44,7 +44,9 @@ export interface RunningAttempt {
 
 /** The verdict of an execution's result; the worker's own stop counts as an infrastructure failure. */
 function verdictOf(result: ExecutionResult, workerStopped: boolean, cancelRequested: boolean): AttemptVerdict {
-  const exitCode = result.workers.find((w) => w.exitCode !== null && w.exitCode !== 0)?.exitCode ?? null;
+  const failed = result.workers.find((w) => w.exitCode !== null && w.exitCode !== 0);
+  const allZero = result.workers.length > 0 && result.workers.every((w) => w.exitCode === 0);
+  const exitCode = failed?.exitCode ?? (allZero ? 0 : null);
   if (result.outcome === 'cancelled' && workerStopped && !cancelRequested) {
     return { outcome: 'infrastructure', message: 'its worker stopped', exitCode };
   }
@@ -141,6 +143,11 @@ export function runAttempt(ctx: AttemptContext, job: TrainingJobRecord, workerSt
           );
       }
       for (const input of job.inputVersions) {
+        // pods share no disk with this worker: they fetch each file themselves, through presigned URLs
+        if (job.backend === 'kubernetes') {
+          plan.inputs.push({ name: input.name, files: await ctx.datasets.fileLinks(job.orgId, input.versionId) });
+          continue;
+        }
         const hostPath = join(dirs.scratchDir, 'inputs', input.name);
         await ctx.datasets.download(job.orgId, input.versionId, hostPath);
         plan.inputs.push({ name: input.name, hostPath });
