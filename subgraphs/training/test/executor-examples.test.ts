@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { irisAccuracy } from './example-jobs.js';
 import { createLocalExecutor } from '../src/executors/local.js';
 import { createDockerExecutor } from '../src/executors/docker.js';
 import type { ExecutionLine, Executor } from '../src/executors/executor.js';
@@ -100,26 +100,13 @@ describe('examples through the executors', () => {
     assert.equal(metrics.length, 60);
     assert.ok(metrics.at(-1)!.metrics['loss']! < metrics[0]!.metrics['loss']!);
 
-    const session = await ort.InferenceSession.create(join(dirs.outputDir, 'model.onnx'));
     const labels = JSON.parse(await readFile(join(dirs.outputDir, 'labels.json'), 'utf8')) as
-      | string[]
-      | {
-          labels: string[];
-        };
-    const names = Array.isArray(labels) ? labels : labels.labels;
-    const rows = csv
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(','));
-    const features = Float32Array.from(rows.flatMap((r) => r.slice(0, 4).map(Number)));
-    const out = await session.run({ float_input: new ort.Tensor('float32', features, [rows.length, 4]) });
-    const scores = out[session.outputNames[0]!]!.data as Float32Array;
-    let right = 0;
-    rows.forEach((r, i) => {
-      const row = Array.from(scores.slice(i * 3, i * 3 + 3));
-      if (names[row.indexOf(Math.max(...row))] === r[4]) right++;
-    });
-    assert.ok(right / rows.length >= 0.9, `only ${right} of ${rows.length} rows classified right`);
+      string[] | { labels: string[] };
+    const accuracy = await irisAccuracy(
+      await readFile(join(dirs.outputDir, 'model.onnx')),
+      Array.isArray(labels) ? labels : labels.labels,
+      csv,
+    );
+    assert.ok(accuracy >= 0.9, `only ${accuracy} of the rows classified right`);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import {
   logLines,
   member,
   startTraining,
+  startWorkerProcess,
   statusesUntilEnd,
   submit,
   waitForStatus,
@@ -365,33 +366,6 @@ describe('a worker that dies while its job runs on Kubernetes (PostgreSQL, Redis
     assert.deepEqual(objectsOf(fake, id), { jobs: [], services: [], networkpolicies: [], pods: [] });
   });
 });
-
-/** Starts a training process with its worker on `h`'s infrastructure and settings; resolves once it takes attempts. */
-async function startWorkerProcess(h: TrainingHarness): Promise<ChildProcess> {
-  const target = h.resources.database as { url: string };
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures/training-process.js')], {
-    env: {
-      ...process.env,
-      ...h.env,
-      AITIP_DATA_DIR: join(h.test.dataDir, `worker-${Date.now()}`),
-      TRAINING_WORKER: 'true',
-      DATABASE_URL: target.url,
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      AMQP_URL: process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('ready\n')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready`)));
-  });
-  return child;
-}
 
 describe('the kubernetes backend without a cluster configured (PostgreSQL, Redis, RabbitMQ)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aitip-jobs-k8s-none-'));

@@ -1,36 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { job, member, startTraining, submit, waitForStatus, type TrainingHarness } from './support.js';
-
-/** Starts a training process with its worker; resolves once it takes attempts. */
-async function startWorkerProcess(h: TrainingHarness): Promise<ChildProcess> {
-  const target = h.resources.database as { url: string };
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures/training-process.js')], {
-    env: {
-      ...process.env,
-      ...h.env,
-      AITIP_DATA_DIR: join(h.test.dataDir, `worker-${Date.now()}`),
-      TRAINING_WORKER: 'true',
-      DATABASE_URL: target.url,
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      AMQP_URL: process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('ready\n')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready`)));
-  });
-  return child;
-}
+import {
+  job,
+  member,
+  startTraining,
+  startWorkerProcess,
+  submit,
+  waitForStatus,
+  type TrainingHarness,
+} from './support.js';
 
 describe('a worker that dies mid-attempt (PostgreSQL, Redis, RabbitMQ)', () => {
   let h: TrainingHarness;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
@@ -280,4 +281,34 @@ export async function logLines<T extends { number: number }>(
     if (i > 0) assert.equal(b.firstLine, batches[i - 1]!.firstLine + batches[i - 1]!.lines.length);
   }
   return batches.flatMap((b) => b.lines);
+}
+
+/**
+ * Starts another training process with its worker (fixtures/training-process.ts) on `h`'s storage and
+ * settings, as a second machine would; resolves once it takes attempts.
+ */
+export async function startWorkerProcess(h: TrainingHarness): Promise<ChildProcess> {
+  const target = h.resources.database as { url: string };
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures/training-process.js')], {
+    env: {
+      ...process.env,
+      ...h.env,
+      AITIP_DATA_DIR: join(h.test.dataDir, `worker-${Date.now()}`),
+      TRAINING_WORKER: 'true',
+      DATABASE_URL: target.url,
+      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      AMQP_URL: process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('ready\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready`)));
+  });
+  return child;
 }
