@@ -3,16 +3,21 @@
 // changing live; its page follows a 20,000-line log at the tail with only a screenful of rows in
 // the DOM, finds a line by search, downloads the log and charts the metrics the job printed; a
 // sleeping job is cancelled with the Cancel button; the submit form shows the validator's problems
-// and submits a job whose code is an uploaded .tar.gz.
+// and submits a job whose code is an uploaded .tar.gz; a new user's first job: iris uploaded as a
+// dataset, examples/tabular-node submitted from its job.yaml and its folder (packed as a .tar.gz by
+// the browser), its log and metrics followed and its ONNX model downloaded; a chosen folder's files
+// land in the job's working directory, and folders that cannot be packed say why.
 //
 // Needs `npm run build` first (router/dist and web/dist). It always starts its own platform.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { irisAccuracy } from '../../examples/test/helpers.mjs';
 import {
   UI_TIMEOUT_MS,
   callGraphQL,
@@ -35,6 +40,10 @@ const TOTAL_LINES = 1 + NUMBERED_LINES + 2 + 1;
 const MOST_ROWS_IN_DOM = 200;
 // The job runs as long as it takes, or the API's default; a cancelled sleeper never reaches this.
 const JOB_UI_TIMEOUT_MS = 90_000;
+// How long a dataset upload may take to be validated into a version.
+const VALIDATION_TIMEOUT_MS = 90_000;
+
+const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 /** @type {Awaited<ReturnType<typeof startPlatform>> | undefined} */
 let platform;
@@ -287,6 +296,174 @@ test('the submit form shows every problem the spec validator finds, and a good s
       .getByRole('log', { name: 'Job log' })
       .locator('.log-text', { hasText: 'epochs from the archive: 3' })
       .waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Writes files (path → content) under a new folder in the test's scratch directory and answers it. */
+async function folderOf(name, files) {
+  const folder = path.join(gateDir, name);
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(folder, file)), { recursive: true });
+    await writeFile(path.join(folder, file), content);
+  }
+  return folder;
+}
+
+/** The entries GNU tar lists (`tar -tvzf`) in a .tar.gz the platform stored, as `mode path` lines. */
+async function tarListing(archiveId) {
+  const [stored] = (await readdir(platform.dataDir, { recursive: true })).filter((file) =>
+    file.endsWith(`/${archiveId}.tar.gz`),
+  );
+  assert.ok(stored, `no ${archiveId}.tar.gz under ${platform.dataDir}`);
+  const { stdout } = await execFileAsync('tar', ['-tvzf', path.join(platform.dataDir, stored)]);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const fields = line.split(/\s+/);
+      return `${fields[0]} ${fields.slice(5).join(' ')}`;
+    });
+}
+
+/**
+ * Chooses a folder in the code field and answers the id of the archive the page uploaded.
+ * @param {import('playwright-core').Page} page
+ */
+async function chooseCodeFolder(page, folder) {
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      (response) => response.request().method() === 'PUT' && response.url().endsWith('/api/training/code-archives'),
+      { timeout: UI_TIMEOUT_MS },
+    ),
+    page.getByLabel('Code folder').setInputFiles(folder),
+  ]);
+  assert.equal(response.status(), 201, await response.text());
+  return (await response.json()).archiveId;
+}
+
+test("a new user's first job: iris as a dataset, tabular-node from its job.yaml and folder, its log, metrics and ONNX model", async () => {
+  const { page, context, pageErrors } = await signedInPage();
+  try {
+    // The iris CSV becomes dataset "iris", as the job's input names it.
+    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByRole('button', { name: 'New dataset' }).click();
+    const newDataset = page.getByRole('form', { name: 'New dataset' });
+    await newDataset.getByLabel('Dataset name').fill('iris');
+    await newDataset.getByRole('button', { name: 'Create dataset' }).click();
+    await page.getByRole('heading', { name: 'iris', exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByLabel('Choose files').setInputFiles(path.join(examplesDir, 'data/iris.csv'));
+    await page
+      .getByRole('form', { name: 'Upload files' })
+      .getByRole('button', { name: /^Upload/ })
+      .click();
+    await page.waitForURL(/\/datasets\/versions\/[^/]+$/, { timeout: VALIDATION_TIMEOUT_MS });
+    await page.getByRole('heading', { name: 'iris v1' }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // The job's YAML and its folder, as they are in the repository.
+    await page.getByRole('navigation', { name: 'Domains' }).getByRole('link', { name: 'Training' }).click();
+    await page.getByRole('link', { name: 'New job' }).click();
+    await page.getByRole('button', { name: 'Paste or upload YAML' }).click();
+    await page.getByLabel('Or upload job.yaml').setInputFiles(path.join(examplesDir, 'tabular-node/job.yaml'));
+    await page
+      .getByLabel('Job YAML')
+      .getByText(/name: tabular-node/)
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    const archiveId = await chooseCodeFolder(page, path.join(examplesDir, 'tabular-node'));
+    const packed = page.getByRole('status').filter({ hasText: /uploaded as/ });
+    await packed.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(await packed.innerText(), /^Packed 4 files of tabular-node, .+ gzipped\), uploaded as [0-9a-f-]{36};/);
+    // The browser's archive holds the folder's files by their paths inside it, as plain 0644 files.
+    assert.deepEqual(await tarListing(archiveId), [
+      '-rw-r--r-- README.md',
+      '-rw-r--r-- job.yaml',
+      '-rw-r--r-- onnx.mjs',
+      '-rw-r--r-- train.mjs',
+    ]);
+
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    await page.getByRole('heading', { name: 'tabular-node' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await waitForStatus(page.locator('dl'), 'SUCCEEDED');
+    await page
+      .getByRole('log', { name: 'Job log' })
+      .locator('.log-text', { hasText: /wrote .*model\.onnx/ })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await page
+      .getByRole('figure', { name: 'Chart of loss' })
+      .getByText(/at step 100 · 100 points/)
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('figure', { name: 'Chart of accuracy' }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // The model downloads from the job's artifacts and classifies iris.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT_MS }),
+      page.getByRole('link', { name: 'Download model.onnx' }).click({ timeout: UI_TIMEOUT_MS }),
+    ]);
+    assert.equal(download.suggestedFilename(), 'model.onnx');
+    const accuracy = await irisAccuracy(await download.path(), ['setosa', 'versicolor', 'virginica']);
+    assert.ok(accuracy >= 0.9, `accuracy ${accuracy}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a chosen folder's files, long paths included, are the job's working directory; one that cannot be packed says why", async () => {
+  const { page, context, pageErrors } = await signedInPage();
+  try {
+    // A path over ustar's 100-byte name field, and folders a code archive leaves out.
+    const deepFile = `deep/${'nested-folder/'.repeat(6)}${'a-file-with-a-long-name-'.repeat(3)}.txt`;
+    assert.ok(deepFile.length > 100);
+    const project = await folderOf('project', {
+      'list.js': `
+        const fs = require('node:fs');
+        const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+          entry.isDirectory() ? walk(dir + entry.name + '/') : [dir + entry.name]);
+        console.log('files: ' + walk('./').map((file) => file.slice(2)).sort().join(' '));
+      `,
+      [deepFile]: 'deep\n',
+      'node_modules/left-pad/index.js': 'module.exports = 1;\n',
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'tools/__pycache__/tool.cpython-311.pyc': 'bytecode',
+    });
+    await page.goto(`${platform.baseUrl}/training/new`);
+    await page.getByLabel('Name').fill('listing');
+    await page.getByLabel('Command').fill('node\nlist.js');
+    const projectArchiveId = await chooseCodeFolder(page, project);
+    await page
+      .getByRole('status')
+      .getByText(/^Packed 2 files of project \(3 under \.git\/, node_modules\/, __pycache__\/ left out\)/)
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    // GNU tar reads the long path back from ustar's prefix and name fields.
+    assert.deepEqual(await tarListing(projectArchiveId), [`-rw-r--r-- ${deepFile}`, '-rw-r--r-- list.js']);
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    await page.getByRole('heading', { name: 'listing' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await waitForStatus(page.locator('dl'), 'SUCCEEDED');
+    const listing = page.getByRole('log', { name: 'Job log' }).locator('.log-text', { hasText: /^files: / });
+    await listing.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await listing.innerText(), `files: ${deepFile} list.js`);
+
+    await page.goto(`${platform.baseUrl}/training/new`);
+    const alert = page.getByRole('alert');
+    // Nothing left once the skipped folders are out.
+    const onlySkipped = await folderOf('only-skipped', { 'node_modules/x/index.js': '1;\n' });
+    await page.getByLabel('Code folder').setInputFiles(onlySkipped);
+    await alert.getByText(/only-skipped holds only files under \.git\/, node_modules\/, __pycache__\//).waitFor({
+      timeout: UI_TIMEOUT_MS,
+    });
+    // A path longer than ustar holds is named, with what to do.
+    const tooLong = await folderOf('too-long', { [`${'x'.repeat(160)}/${'y'.repeat(20)}.js`]: '1;\n' });
+    await page.getByLabel('Code folder').setInputFiles(tooLong);
+    await alert.getByText(/y\.js" is too long for a tar archive .*tar -czf/).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(
+      await page
+        .getByRole('status')
+        .getByText(/uploaded as/)
+        .count(),
+      0,
+    );
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

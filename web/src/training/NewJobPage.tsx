@@ -119,8 +119,9 @@ export function NewJobPage() {
               onChange={(event) => void loadFile(event)}
             />
             <p className="hint">
-              The fields of <code>aitip jobs run -f job.yaml</code> (JSON works too). A <code>code:</code> directory
-              cannot be read by a browser: upload it as a .tar.gz below, which takes its place.
+              The fields of <code>aitip jobs run -f job.yaml</code> (JSON works too). The browser does not open the
+              YAML&apos;s <code>code:</code> directory itself: choose that folder (or a .tar.gz of it) under Code below,
+              and it takes its place.
             </p>
             <CodeArchiveUpload
               archiveId={form.codeArchiveId}

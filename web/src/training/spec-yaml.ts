@@ -114,7 +114,7 @@ export function readSpecYaml(text: string, archiveId?: string): YamlReading {
     problems.push({
       path: 'code',
       message:
-        'a browser cannot read a code directory: upload it as a .tar.gz (tar -czf code.tar.gz -C <dir> .), or submit with `aitip jobs run -f job.yaml`',
+        'choose the code folder (or a .tar.gz of it) under Code below, or submit with `aitip jobs run -f job.yaml`',
       ...at('code'),
     });
   }
