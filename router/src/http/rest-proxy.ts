@@ -114,9 +114,20 @@ export function restProxy(options: RestProxyOptions) {
       upstream.once('response', resolve);
       upstream.once('error', reject);
     });
+    // the subgraph may answer before it has read the whole body (e.g. refusing an upload by its declared
+    // size): its answer goes back at once rather than after the client has sent everything
+    const sending = pipeline(req, upstream).then(
+      () => null,
+      (err: unknown) => err as Error,
+    );
     try {
-      await pipeline(req, upstream);
-      const answer = await answered;
+      const answer = await Promise.race([
+        answered,
+        sending.then(async (failed) => {
+          if (failed) throw failed;
+          return answered;
+        }),
+      ]);
       const out: Record<string, string> = {};
       for (const h of FORWARDED_RESPONSE) {
         const value = answer.headers[h];
@@ -124,6 +135,7 @@ export function restProxy(options: RestProxyOptions) {
       }
       res.writeHead(answer.statusCode ?? 502, out);
       await pipeline(answer, res);
+      await sending;
     } catch (err) {
       // the client went away, or the subgraph did mid-answer
       options.log.warn({ err: (err as Error).message, subgraph: name, path }, 'API request failed');
