@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need beyond PostgreSQL, Redis and RabbitMQ (which the
 # machine runs): Debian's OpenStack Swift with s3api as the real S3 server, Debian's Chromium for
-# the browser test, Debian's PyTorch for the training examples, and Docker with the examples'
-# images (built locally: no image registry is needed). Idempotent: does nothing that is already done.
+# the browser test, Debian's PyTorch for the training examples, busybox-static for the Docker
+# executor tests' image, and Docker with the examples' images (built locally: no image registry is
+# needed). Idempotent: does nothing that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 for pkg in swift swift-proxy swift-object swift-container swift-account python3-swift memcached chromium \
-  python3-torch python3-numpy python3-onnx debootstrap; do
+  python3-torch python3-numpy python3-onnx debootstrap busybox-static; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
