@@ -10,8 +10,9 @@ import { dirname, join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
-import { IDENTITY_HEADER, IdentitySigner, InputError, isUuid, type Identity } from '@aitip/kit';
+import { InputError, isUuid } from '@aitip/kit';
 import type { JobSpecInput } from './job-spec.js';
+import { platformIdentity, SubgraphAddress } from './subgraph-address.js';
 
 /** An input with the dataset version it resolved to at submission. */
 export interface ResolvedInput {
@@ -48,29 +49,21 @@ interface VersionFilesRow {
 
 /** Client of the datasets subgraph. */
 export class DatasetsClient {
-  private readonly signer: IdentitySigner;
+  private readonly address: SubgraphAddress;
 
   /** `baseUrl` answers where the datasets subgraph is now (it may start after this client is made). */
-  constructor(
-    private readonly baseUrl: () => string | undefined,
-    internalSecret: string,
-  ) {
-    this.signer = new IdentitySigner(internalSecret);
+  constructor(baseUrl: () => string | undefined, internalSecret: string) {
+    this.address = new SubgraphAddress(
+      'datasets',
+      'TRAINING_DATASETS_URL',
+      'http://datasets:4102',
+      baseUrl,
+      internalSecret,
+    );
   }
 
-  private header(orgId: string): string {
-    const identity: Identity = { kind: 'system', orgId, roles: ['system'], scopes: ['datasets:read'] };
-    return this.signer.sign(identity);
-  }
-
-  private base(): string {
-    const base = this.baseUrl();
-    if (!base) {
-      throw new Error(
-        "the datasets subgraph's address is unknown; set TRAINING_DATASETS_URL (e.g. http://datasets:4102)",
-      );
-    }
-    return base.replace(/\/$/, '');
+  private identity(orgId: string) {
+    return platformIdentity(orgId, null, ['datasets:read']);
   }
 
   /** The READY version each input names, or an InputError that says which input is wrong and why. */
@@ -140,23 +133,14 @@ export class DatasetsClient {
 
   /** Runs `query` (whose one field is aliased `found`, with one variable `$v`) in `orgId`. */
   private async query<T>(orgId: string, query: string, v: string): Promise<T | null> {
-    const response = await fetch(`${this.base()}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: this.header(orgId) },
-      body: JSON.stringify({ query, variables: { v } }),
-    });
-    const answer = (await response.json()) as {
-      data?: { found: T | null };
-      errors?: Array<{ message: string }>;
-    };
-    if (answer.errors?.length) throw new Error(`datasets answered: ${answer.errors.map((e) => e.message).join('; ')}`);
-    return answer.data?.found ?? null;
+    const data = await this.address.graphql<{ found: T | null }>(this.identity(orgId), query, { v });
+    return data.found ?? null;
   }
 
   /** Downloads a version's files into `dir` (readable by any user, so a container's uid can read them). */
   async download(orgId: string, versionId: string, dir: string): Promise<void> {
-    const response = await fetch(`${this.base()}/rest/versions/${versionId}/archive`, {
-      headers: { [IDENTITY_HEADER]: this.header(orgId) },
+    const response = await fetch(`${this.address.base()}/rest/versions/${versionId}/archive`, {
+      headers: this.address.identityHeader(this.identity(orgId)),
     });
     if (!response.ok || !response.body) {
       throw new Error(`downloading dataset version ${versionId} answered ${response.status}: ${await response.text()}`);

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@aitip/kit';
+import { platformIdentity, SubgraphAddress } from './subgraph-address.js';
 
 /** Who the calls act as: the job's organization and the user who submitted it. */
 export interface RunOwner {
@@ -36,41 +36,34 @@ export class ExperimentsCallError extends Error {
 
 /** Client of the experiments subgraph's MLflow routes. */
 export class ExperimentsClient {
-  private readonly signer: IdentitySigner;
+  private readonly address: SubgraphAddress;
 
   /** `baseUrl` answers where the experiments subgraph is now (it may start after this client is made). */
-  constructor(
-    private readonly baseUrl: () => string | undefined,
-    internalSecret: string,
-  ) {
-    this.signer = new IdentitySigner(internalSecret);
+  constructor(baseUrl: () => string | undefined, internalSecret: string) {
+    this.address = new SubgraphAddress(
+      'experiments',
+      'TRAINING_EXPERIMENTS_URL',
+      'http://experiments:4105',
+      baseUrl,
+      internalSecret,
+    );
   }
 
   private url(path: string): string {
-    const base = this.baseUrl();
-    if (!base) {
-      throw new Error(
-        "the experiments subgraph's address is unknown; set TRAINING_EXPERIMENTS_URL (e.g. http://experiments:4105)",
-      );
-    }
-    return `${base.replace(/\/$/, '')}/rest/2.0${path}`;
+    return `${this.address.base()}/rest/2.0${path}`;
   }
 
-  private identity(owner: RunOwner): Identity {
-    return {
-      kind: 'system',
-      orgId: owner.orgId,
-      ...(owner.userId ? { userId: owner.userId } : {}),
-      roles: ['system'],
-      scopes: ['experiments:read', 'experiments:write'],
-    };
+  private identityHeader(owner: RunOwner): Record<string, string> {
+    return this.address.identityHeader(
+      platformIdentity(owner.orgId, owner.userId, ['experiments:read', 'experiments:write']),
+    );
   }
 
   private async call(owner: RunOwner, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     const url = this.url(path);
     const response = await fetch(url, {
       method,
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: this.signer.sign(this.identity(owner)) },
+      headers: { 'content-type': 'application/json', ...this.identityHeader(owner) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -173,7 +166,7 @@ export class ExperimentsClient {
       headers: {
         'content-length': String(size),
         'content-type': 'application/octet-stream',
-        [IDENTITY_HEADER]: this.signer.sign(this.identity(owner)),
+        ...this.identityHeader(owner),
       },
       body: createReadStream(file) as unknown as RequestInit['body'],
       duplex: 'half',

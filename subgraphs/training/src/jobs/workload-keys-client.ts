@@ -3,8 +3,8 @@
  * the users subgraph issues for it (acting for the job's owner in the job's organization, with the
  * experiments scopes only) and revokes when the attempt ends; its expiry covers a worker that dies first.
  */
-import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@aitip/kit';
 import type { RunOwner } from './experiments-client.js';
+import { platformIdentity, SubgraphAddress, SubgraphCallError } from './subgraph-address.js';
 
 /** What an attempt's key may do: log to and read its run, nothing else. */
 export const WORKLOAD_KEY_SCOPES = ['experiments:read', 'experiments:write'];
@@ -17,19 +17,16 @@ export interface WorkloadKey {
 
 /** Client of the users subgraph's workload keys. */
 export class WorkloadKeysClient {
-  private readonly signer: IdentitySigner;
+  private readonly address: SubgraphAddress;
 
   /** `baseUrl` answers where the users subgraph is now (it may start after this client is made). */
-  constructor(
-    private readonly baseUrl: () => string | undefined,
-    internalSecret: string,
-  ) {
-    this.signer = new IdentitySigner(internalSecret);
+  constructor(baseUrl: () => string | undefined, internalSecret: string) {
+    this.address = new SubgraphAddress('users', 'TRAINING_USERS_URL', 'http://users:4101', baseUrl, internalSecret);
   }
 
   /** Whether the users subgraph can be reached at all (distributed mode needs TRAINING_USERS_URL). */
   get configured(): boolean {
-    return Boolean(this.baseUrl());
+    return this.address.known;
   }
 
   /** Issues a key for `owner` that stops working after `ttlSeconds` unless revoked first. */
@@ -48,27 +45,15 @@ export class WorkloadKeysClient {
   }
 
   private async call<T>(owner: RunOwner, query: string, variables: Record<string, unknown>): Promise<T> {
-    const base = this.baseUrl();
-    if (!base) {
-      throw new Error("the users subgraph's address is unknown; set TRAINING_USERS_URL (e.g. http://users:4101)");
+    try {
+      return await this.address.graphql<T>(
+        platformIdentity(owner.orgId, owner.userId, ['keys:write']),
+        query,
+        variables,
+      );
+    } catch (err) {
+      if (!(err instanceof SubgraphCallError)) throw err;
+      throw new Error(`the users subgraph did not issue the job's MLflow token: ${err.why}`);
     }
-    const identity: Identity = {
-      kind: 'system',
-      orgId: owner.orgId,
-      ...(owner.userId ? { userId: owner.userId } : {}),
-      roles: ['system'],
-      scopes: ['keys:write'],
-    };
-    const response = await fetch(`${base.replace(/\/$/, '')}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: this.signer.sign(identity) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const answer = (await response.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string }> };
-    if (answer.errors?.length || !answer.data) {
-      const why = answer.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
-      throw new Error(`the users subgraph did not issue the job's MLflow token: ${why}`);
-    }
-    return answer.data;
   }
 }
