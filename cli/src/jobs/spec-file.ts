@@ -1,41 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+// types only: the module itself is loaded on first use (below)
+import type * as JobSpecModule from '@aitip/subgraph-training/dist/src/jobs/job-spec.js';
+import type { JobSpec, JobSpecProblem } from '@aitip/subgraph-training/dist/src/jobs/job-spec.js';
 import { UsageError } from '../errors.js';
 
 /** The job spec as the training package's `parseJobSpecYaml` answers it (defaults applied). */
-export interface JobSpecFile {
-  name: string;
-  experiment: string;
-  backend: string;
-  image?: string;
-  runtime?: string;
-  code?: { path?: string; archiveId?: string };
-  command: string[];
-  args: string[];
-  env: Record<string, string>;
-  hyperparameters: Record<string, string | number | boolean>;
-  inputs: Array<{ name: string; dataset: string; version: number | 'latest' }>;
-  resources: { cpu?: number; memoryMiB?: number; gpus?: number; gpuType?: string };
-  workers: number;
-  priorityClass: string;
-  timeoutSeconds: number | null;
-  maxRetries: number;
-  retryOnUserError: boolean;
-  network: boolean;
-  registerModel?: string;
-}
-
-interface SpecProblem {
-  path: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
-
-interface JobSpecModule {
-  parseJobSpecYaml(text: string, options: { file?: string }): JobSpecFile;
-  formatProblem(problem: SpecProblem, file?: string): string;
-}
+export type JobSpecFile = JobSpec;
 
 /**
  * The training package's reader, so that the CLI and the platform read a job file by the same rules.
@@ -44,8 +15,8 @@ interface JobSpecModule {
  */
 const SPEC_MODULE = '@aitip/subgraph-training/dist/src/jobs/job-spec.js';
 
-async function specModule(): Promise<JobSpecModule> {
-  const loaded = (await import(SPEC_MODULE)) as JobSpecModule & { default?: JobSpecModule };
+async function specModule(): Promise<typeof JobSpecModule> {
+  const loaded = (await import(SPEC_MODULE)) as typeof JobSpecModule & { default?: typeof JobSpecModule };
   return typeof loaded.parseJobSpecYaml === 'function' ? loaded : loaded.default!;
 }
 
@@ -62,7 +33,7 @@ export async function readJobFile(file: string): Promise<{ spec: JobSpecFile; co
   try {
     spec = parseJobSpecYaml(text, { file });
   } catch (err) {
-    const problems = (err as { problems?: SpecProblem[] }).problems;
+    const problems = (err as { problems?: JobSpecProblem[] }).problems;
     if (!problems) throw err;
     throw new UsageError(problems.map((p) => formatProblem(p, file)).join('\n'));
   }
